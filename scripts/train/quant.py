@@ -190,7 +190,7 @@ class QLayer(nn.Module):
         return w + (q * s - w).detach()
 
     # ---------------------------------------------------------------- forward
-    def forward(self, x):
+    def forward(self, x, pool=None):
         w = self.qweight()
         if self.kind == "conv":
             z = F.conv2d(x, w, self.bias, stride=self.stride, padding=self.pad)
@@ -200,6 +200,8 @@ class QLayer(nn.Module):
             z = self.bn(z)
         if self.raw:
             return z
+        if pool is not None:  # maxpool commutes with the monotone activation quantiser
+            z = pool(z)
         return act_quant(z, self.clip, self.out_bits)
 
     @torch.no_grad()
@@ -209,15 +211,28 @@ class QLayer(nn.Module):
         self.weight.mul_(self.mask)
 
 
+class _ActQ(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, z, clip, L):
+        s = clip / L
+        q = torch.div(z, s).add_(0.5).floor_().clamp_(0, L).mul_(s)
+        ctx.save_for_backward(z, clip)
+        return q
+
+    @staticmethod
+    def backward(ctx, g):
+        z, clip = ctx.saved_tensors
+        inside = (z > 0) & (z < clip)
+        gz = g * inside
+        gclip = (g * (z >= clip)).sum().reshape(clip.shape)
+        return gz, gclip, None
+
+
 def act_quant(z, clip, bits):
     """k-bit unsigned activation: a = s * clamp(floor(z/s + 0.5), 0, 2^b-1), s = clip/(2^b-1).
-    Gradient: straight through inside [0, clip]; the clip gets the PACT gradient."""
+    Gradient: straight through inside (0, clip); the clip gets the PACT gradient."""
     L = float(2 ** bits - 1)
-    clip = clip.abs() + 1e-3
-    y = torch.minimum(F.relu(z), clip)
-    s = clip / L
-    q = torch.clamp(rhu(y.detach() / s.detach()), 0, L) * s.detach()
-    return y + (q - y).detach()
+    return _ActQ.apply(z, clip.abs() + 1e-3, L)
 
 
 def act_scale(layer):

@@ -1,0 +1,61 @@
+# Tern — entry points. `make help` lists them. Every target installs what it needs (scripts/setup).
+BUILD ?= build
+JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
+PY    := /usr/bin/python3
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
+
+.PHONY: help setup configure build test lint area run bench coverage synth clean
+
+help:
+	@echo "Tern targets:"
+	@echo "  make run       main job: a bundled trained network through the RTL and the golden model, spec sheet"
+	@echo "  make test      build everything and run the whole test suite (CTest: unit, lint, synthesis, system)"
+	@echo "  make lint      verilator --lint-only -Wall and Yosys 0.23 synthesis of every RTL module"
+	@echo "  make area      Yosys area of every arithmetic unit (generic, iCE40, Xilinx 7, OSU 0.18um) -> docs/area.md"
+	@echo "  make bench     benchmarks (utilisation, sparse speedup, bit-serial scaling) -> docs/"
+	@echo "  make coverage  Verilator line/toggle coverage per module"
+	@echo "  make synth     whole-accelerator PPA flows"
+	@echo "  make setup     install the Debian packages the flows need (idempotent)"
+	@echo "  make clean     remove $(BUILD)/"
+
+setup:
+	@scripts/setup core
+
+$(BUILD)/CMakeCache.txt: | setup
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+configure: setup
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure --timeout 900
+
+lint: configure
+	cd $(BUILD) && ctest -j $(JOBS) -L lint --output-on-failure
+
+area: setup
+	@scripts/setup fpga asic
+	$(PY) synth/area.py --out docs/area.md
+
+run: build
+	@scripts/setup data
+	scripts/run_main
+
+bench: build
+	$(PY) bench/run_benchmarks.py
+
+coverage: setup
+	cmake -S . -B $(BUILD)-cov $(CMAKE_FLAGS) -DTERN_COVERAGE=ON
+	cmake --build $(BUILD)-cov -j $(JOBS)
+	cd $(BUILD)-cov && ctest -j $(JOBS) -LE lint
+	$(PY) scripts/coverage_report.py $(BUILD)-cov
+
+synth: setup
+	@scripts/setup fpga asic plot
+	$(MAKE) -C synth all
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-cov

@@ -1,0 +1,65 @@
+// Tern shared constants: weight-type encoding and the width rules every datapath block uses.
+// Yosys 0.23: functions assign to their own name (no `return`), no automatic locals.
+// Waiver: each module uses only some of the shared constants, so Verilator's per-instance
+// unused-parameter check does not apply to this package.
+/* verilator lint_off UNUSEDPARAM */
+package tern_pkg;
+
+  // Weight types (layer descriptor field `wtype`, MAC parameter `WgtType`); see docs/formats.md.
+  localparam int unsigned WtInt8    = 0;  // two's complement, WgtBits wide (default 8)
+  localparam int unsigned WtTernary = 1;  // 2-bit code: 00 = 0, 01 = +1, 11 = -1, 10 reserved
+  localparam int unsigned WtBinary  = 2;  // 1-bit code: 1 = +1, 0 = -1
+  localparam int unsigned WtLog2    = 3;  // 4-bit code {sign, f}: f = 0 zero, else +-2^(f-1)
+  localparam int unsigned WtAddNet2 = 4;  // 4-bit index into the 2-Add coefficient set (15 values)
+  localparam int unsigned WtAddNet3 = 5;  // 6-bit index into the 3-Add set (59 values)
+  localparam int unsigned WtAddNet4 = 6;  // 8-bit index into the 4-Add set (207 values)
+  localparam int unsigned WtCount   = 7;
+
+  // Width of a weight code in bits (int8 codes are `int_bits` wide).
+  function automatic int unsigned code_bits(input int unsigned wt, input int unsigned int_bits);
+    case (wt)
+      WtInt8:    code_bits = int_bits;
+      WtTernary: code_bits = 2;
+      WtBinary:  code_bits = 1;
+      WtLog2:    code_bits = 4;
+      WtAddNet2: code_bits = 4;
+      WtAddNet3: code_bits = 6;
+      WtAddNet4: code_bits = 8;
+      default:   code_bits = 8;
+    endcase
+  endfunction
+
+  // Signed width that holds every weight value of the type.
+  function automatic int unsigned value_bits(input int unsigned wt, input int unsigned int_bits);
+    case (wt)
+      WtInt8:    value_bits = int_bits;
+      WtTernary: value_bits = 2;   // -1..1
+      WtBinary:  value_bits = 2;   // -1, +1
+      WtLog2:    value_bits = 8;   // +-64
+      WtAddNet2: value_bits = 8;   // +-92
+      WtAddNet3: value_bits = 9;   // +-128
+      WtAddNet4: value_bits = 12;  // +-1214
+      default:   value_bits = 12;
+    endcase
+  endfunction
+
+  // Signed width of one product: an A-bit activation (signed or unsigned) times a weight value.
+  function automatic int unsigned prod_bits(input int unsigned wt, input int unsigned int_bits,
+                                            input int unsigned act_bits);
+    prod_bits = act_bits + value_bits(wt, int_bits);
+  endfunction
+
+  // ceil(log2(n)) for n >= 1 (0 for n = 1).
+  function automatic int unsigned clog2c(input int unsigned n);
+    clog2c = (n <= 1) ? 0 : $clog2(n);
+  endfunction
+
+  // Accumulator width (Sze's 2N+M rule): product width plus log2 of the longest dot product, so
+  // that `max_len` products of any value can be summed without overflow.
+  function automatic int unsigned acc_bits(input int unsigned wt, input int unsigned int_bits,
+                                           input int unsigned act_bits, input int unsigned max_len);
+    acc_bits = prod_bits(wt, int_bits, act_bits) + clog2c(max_len);
+  endfunction
+
+endpackage : tern_pkg
+/* verilator lint_on UNUSEDPARAM */

@@ -1,0 +1,98 @@
+// Clocked driver for a Verilated model: reset, cycle stepping, optional FST waveform (TERN_WAVES=1).
+#pragma once
+
+#include <verilated.h>
+#include <verilated_fst_c.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace tern::tb {
+
+// Name of the running GoogleTest-free test, used for waveform files; set by the caller.
+inline std::string wave_path(const std::string& name) {
+  const char* build = std::getenv("TERN_BUILD");
+  std::filesystem::path dir = build ? std::filesystem::path(build) / "waves" : std::filesystem::path("waves");
+  std::filesystem::create_directories(dir);
+  std::string file = name;
+  for (char& c : file) {
+    if (c == '/' || c == ' ') c = '_';
+  }
+  return (dir / (file + ".fst")).string();
+}
+
+inline bool waves_requested() {
+  const char* w = std::getenv("TERN_WAVES");
+  return w != nullptr && std::string(w) != "0";
+}
+
+// Model must have clk_i and rst_ni ports.
+// Protocol each cycle: the test sets inputs, calls settle() and samples outputs (values before the
+// edge), then calls tick() for the rising edge.
+template <class Model>
+class Sim {
+ public:
+  explicit Sim(const std::string& name = "sim") : ctx_(std::make_unique<VerilatedContext>()) {
+    ctx_->randReset(0);
+    if (waves_requested()) ctx_->traceEverOn(true);
+    model_ = std::make_unique<Model>(ctx_.get(), "top");
+    if (waves_requested()) {
+      trace_ = std::make_unique<VerilatedFstC>();
+      model_->trace(trace_.get(), 99);
+      path_ = wave_path(name);
+      trace_->open(path_.c_str());
+    }
+    model_->clk_i = 0;
+    model_->rst_ni = 1;
+    model_->eval();
+  }
+  Sim(const Sim&) = delete;
+  Sim& operator=(const Sim&) = delete;
+  ~Sim() {
+    if (trace_) trace_->close();
+    model_->final();
+  }
+
+  Model* operator->() { return model_.get(); }
+  Model& model() { return *model_; }
+
+  // Active-low reset for `cycles` rising edges; inputs should be idle.
+  void reset(int cycles = 2) {
+    model_->rst_ni = 0;
+    for (int i = 0; i < cycles; ++i) tick();
+    model_->rst_ni = 1;
+    settle();
+  }
+  // Propagates combinational logic after input changes (clock low).
+  void settle() { model_->eval(); }
+  // One full clock cycle: rising edge, then falling edge.
+  void tick() {
+    model_->clk_i = 0;
+    model_->eval();
+    dump();
+    model_->clk_i = 1;
+    model_->eval();
+    ++cycle_;
+    dump();
+    model_->clk_i = 0;
+    model_->eval();
+  }
+  uint64_t cycle() const { return cycle_; }
+  const std::string& wave_file() const { return path_; }
+
+ private:
+  void dump() {
+    if (trace_) trace_->dump(static_cast<uint64_t>(ctx_->time()));
+    ctx_->timeInc(5);
+  }
+  std::unique_ptr<VerilatedContext> ctx_;
+  std::unique_ptr<Model> model_;
+  std::unique_ptr<VerilatedFstC> trace_;
+  std::string path_;
+  uint64_t cycle_ = 0;
+};
+
+}  // namespace tern::tb
