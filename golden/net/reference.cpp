@@ -1,0 +1,104 @@
+// Reference inference: conv/fc accumulate, requantise (linear/threshold/raw), max-pool, all in int64.
+#include "golden/net/reference.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+namespace tern {
+
+int64_t act_operand(const Layer& L, int32_t raw) {
+  if (L.act_bits == 1 && L.act_signed) return raw ? 1 : -1;
+  return raw;
+}
+
+int64_t accumulate(const Layer& L, const std::vector<int32_t>& in, int m, int y, int x) {
+  int64_t acc = 0;
+  for (int c = 0; c < L.C; ++c) {
+    for (int r = 0; r < L.R; ++r) {
+      const int iy = y * L.stride - L.pad + r;
+      if (iy < 0 || iy >= L.H) continue;
+      for (int s = 0; s < L.S; ++s) {
+        const int ix = x * L.stride - L.pad + s;
+        if (ix < 0 || ix >= L.W) continue;
+        const int64_t w = L.eff_weight(m, c, r, s);
+        if (w == 0) continue;
+        acc += w * act_operand(L, in[(static_cast<size_t>(c) * L.H + iy) * L.W + ix]);
+      }
+    }
+  }
+  return acc;
+}
+
+int32_t requantise(const Layer& L, int m, int64_t acc) {
+  switch (L.mode) {
+    case RequantMode::kLinear: {
+      const int64_t v = acc + L.bias[m];
+      const int64_t p = v * L.mult[m];
+      const int sh = L.shift[m];
+      const int64_t y = sh > 0 ? (p + (int64_t{1} << (sh - 1))) >> sh : p;
+      const int64_t lo = L.out_signed ? -(int64_t{1} << (L.out_bits - 1)) : 0;
+      const int64_t hi = L.out_signed ? (int64_t{1} << (L.out_bits - 1)) - 1 : (int64_t{1} << L.out_bits) - 1;
+      return static_cast<int32_t>(std::clamp(y, lo, hi));
+    }
+    case RequantMode::kThreshold: {
+      const int nt = (1 << L.out_bits) - 1;
+      int32_t y = 0;
+      for (int i = 0; i < nt; ++i) y += acc >= L.thresholds[static_cast<size_t>(m) * nt + i] ? 1 : 0;
+      return y;
+    }
+    case RequantMode::kRaw: {
+      const int64_t v = acc + L.bias[m];
+      return static_cast<int32_t>(std::clamp<int64_t>(v, std::numeric_limits<int32_t>::min(),
+                                                      std::numeric_limits<int32_t>::max()));
+    }
+  }
+  throw std::logic_error("requantise: bad mode");
+}
+
+std::vector<int32_t> run_layer(const Layer& L, const std::vector<int32_t>& in) {
+  if (static_cast<int64_t>(in.size()) != L.in_elems()) throw std::invalid_argument("run_layer: input size mismatch");
+  std::vector<int32_t> out(static_cast<size_t>(L.out_elems()));
+  for (int m = 0; m < L.M; ++m) {
+    for (int y = 0; y < L.E; ++y) {
+      for (int x = 0; x < L.F; ++x) {
+        int32_t v;
+        if (L.type == LayerType::kMaxPool) {
+          v = std::numeric_limits<int32_t>::min();
+          for (int r = 0; r < L.R; ++r) {
+            for (int s = 0; s < L.S; ++s) {
+              v = std::max(v, in[(static_cast<size_t>(m) * L.H + y * L.stride + r) * L.W + x * L.stride + s]);
+            }
+          }
+        } else {
+          v = requantise(L, m, accumulate(L, in, m, y, x));
+        }
+        out[(static_cast<size_t>(m) * L.E + y) * L.F + x] = v;
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::vector<int32_t>> run_reference(const Model& m, const std::vector<uint8_t>& image) {
+  std::vector<int32_t> cur(image.begin(), image.end());
+  if (static_cast<int64_t>(cur.size()) != int64_t{m.in_C} * m.in_H * m.in_W) {
+    throw std::invalid_argument("run_reference: image size does not match the model input");
+  }
+  std::vector<std::vector<int32_t>> outs;
+  for (const Layer& L : m.layers) {
+    cur = run_layer(L, cur);
+    outs.push_back(cur);
+  }
+  return outs;
+}
+
+int argmax(const std::vector<int32_t>& logits) {
+  int best = 0;
+  for (size_t i = 1; i < logits.size(); ++i) {
+    if (logits[i] > logits[best]) best = static_cast<int>(i);
+  }
+  return best;
+}
+
+}  // namespace tern
