@@ -1,6 +1,8 @@
 // Multiply-accumulate unit: an L-lane dot product of any weight type per input beat, accumulated
 // over beats until `last_i`; the finished sum leaves through a ready/valid output register.
 // Zero weights are gated: a beat whose weights are all zero does not clock the accumulator.
+// Every weight type, and every activation kind (ActKind: integer; log2 code with WtLog2, products
+// 2^(ea+ew) exact; bipolar bit with WtBinary, the XNOR-popcount) uses the same control.
 //
 // Timing: the sum of a vector is valid the cycle after its last beat is accepted. The input is
 // ready whenever the output register is empty or being drained (ready_o = !valid_o | ready_i), so
@@ -15,9 +17,10 @@ module tern_mac #(
   parameter int unsigned Lanes     = 1,
   parameter int unsigned MaxLen    = 4096,  // longest dot product (elements) the accumulator covers
   parameter int unsigned AccWidth  = 0,     // 0: the minimum for MaxLen; else a wider accumulator
+  parameter int unsigned ActKind   = tern_pkg::AkInt,
   localparam int unsigned CodeBits = tern_pkg::code_bits(WgtType, IntBits),
-  localparam int unsigned AccBits  = (AccWidth == 0) ?
-                                     tern_pkg::acc_bits(WgtType, IntBits, ActBits, MaxLen) : AccWidth
+  localparam int unsigned MinAcc   = tern_pkg::act_acc_bits(WgtType, IntBits, ActBits, ActKind, MaxLen),
+  localparam int unsigned AccBits  = (AccWidth == 0) ? MinAcc : AccWidth
 ) (
   input  logic                      clk_i,
   input  logic                      rst_ni,
@@ -32,12 +35,12 @@ module tern_mac #(
   input  logic                      ready_i,
   output logic [AccBits-1:0]        acc_o     // signed
 );
-  localparam int unsigned SumBits = tern_pkg::prod_bits(WgtType, IntBits, ActBits)
+  localparam int unsigned SumBits = tern_pkg::act_prod_bits(WgtType, IntBits, ActBits, ActKind)
                                     + tern_pkg::clog2c(Lanes);
   if (MaxLen < Lanes) begin : gen_check_len
     $error("tern_mac: MaxLen must be at least Lanes");
   end
-  if (AccBits < tern_pkg::acc_bits(WgtType, IntBits, ActBits, MaxLen) || AccBits > 64) begin : gen_check_acc
+  if (AccBits < MinAcc || AccBits > 64) begin : gen_check_acc
     $error("tern_mac: AccWidth below the overflow-free minimum for MaxLen, or above 64");
   end
 
@@ -49,7 +52,8 @@ module tern_mac #(
     .IntBits  (IntBits),
     .ActBits  (ActBits),
     .ActSigned(ActSigned),
-    .Lanes    (Lanes)
+    .Lanes    (Lanes),
+    .ActKind  (ActKind)
   ) i_dot (
     .act_i,
     .wgt_i,

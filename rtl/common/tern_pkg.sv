@@ -61,5 +61,32 @@ package tern_pkg;
     acc_bits = prod_bits(wt, int_bits, act_bits) + clog2c(max_len);
   endfunction
 
+  // Activation kinds (MAC parameter `ActKind`): how an activation lane of act_i is read.
+  localparam int unsigned AkInt     = 0;  // ActBits-wide integer, two's complement if ActSigned
+  localparam int unsigned AkLog2    = 1;  // 4-bit code {sign, f} as WtLog2: f = 0 zero, else
+                                          // +-2^(f-1); 1000 reserved (= 0); only with WtLog2 weights
+  localparam int unsigned AkBipolar = 2;  // 1 bit: 1 = +1, 0 = -1; only with WtBinary weights (XNOR)
+  localparam int unsigned AkCount   = 3;
+
+  // Signed width of one product for an activation kind (AkInt: prod_bits). Log x log products are
+  // +-2^(0..12), bipolar products +-1.
+  function automatic int unsigned act_prod_bits(input int unsigned wt, input int unsigned int_bits,
+                                                input int unsigned act_bits,
+                                                input int unsigned act_kind);
+    case (act_kind)
+      AkLog2:    act_prod_bits = 14;
+      AkBipolar: act_prod_bits = 2;
+      default:   act_prod_bits = prod_bits(wt, int_bits, act_bits);
+    endcase
+  endfunction
+
+  // Accumulator width for an activation kind (the 2N+M rule on act_prod_bits).
+  function automatic int unsigned act_acc_bits(input int unsigned wt, input int unsigned int_bits,
+                                               input int unsigned act_bits,
+                                               input int unsigned act_kind,
+                                               input int unsigned max_len);
+    act_acc_bits = act_prod_bits(wt, int_bits, act_bits, act_kind) + clog2c(max_len);
+  endfunction
+
 endpackage : tern_pkg
 /* verilator lint_on UNUSEDPARAM */
