@@ -30,28 +30,40 @@ int64_t accumulate(const Layer& L, const std::vector<int32_t>& in, int m, int y,
   return acc;
 }
 
-int32_t requantise(const Layer& L, int m, int64_t acc) {
-  switch (L.mode) {
-    case RequantMode::kLinear: {
-      const int64_t v = acc + L.bias[m];
-      const int64_t p = v * L.mult[m];
-      const int sh = L.shift[m];
+int32_t requantise_q(int mode, int out_bits, bool out_signed, int32_t q0, int32_t q1, int32_t q2, int64_t acc) {
+  switch (mode) {
+    case 0: {
+      const int64_t v = acc + q0;
+      const int64_t p = v * q1;
+      const int sh = q2;
       const int64_t y = sh > 0 ? (p + (int64_t{1} << (sh - 1))) >> sh : p;
-      const int64_t lo = L.out_signed ? -(int64_t{1} << (L.out_bits - 1)) : 0;
-      const int64_t hi = L.out_signed ? (int64_t{1} << (L.out_bits - 1)) - 1 : (int64_t{1} << L.out_bits) - 1;
+      const int64_t lo = out_signed ? -(int64_t{1} << (out_bits - 1)) : 0;
+      const int64_t hi = out_signed ? (int64_t{1} << (out_bits - 1)) - 1 : (int64_t{1} << out_bits) - 1;
       return static_cast<int32_t>(std::clamp(y, lo, hi));
     }
-    case RequantMode::kThreshold: {
-      const int nt = (1 << L.out_bits) - 1;
-      int32_t y = 0;
-      for (int i = 0; i < nt; ++i) y += acc >= L.thresholds[static_cast<size_t>(m) * nt + i] ? 1 : 0;
+    case 1: {
+      int32_t y = acc >= q0 ? 1 : 0;
+      if (out_bits == 2) y += (acc >= q1 ? 1 : 0) + (acc >= q2 ? 1 : 0);
       return y;
     }
-    case RequantMode::kRaw: {
-      const int64_t v = acc + L.bias[m];
+    case 2: {
+      const int64_t v = acc + q0;
       return static_cast<int32_t>(std::clamp<int64_t>(v, std::numeric_limits<int32_t>::min(),
                                                       std::numeric_limits<int32_t>::max()));
     }
+    default: throw std::logic_error("requantise: bad mode");
+  }
+}
+
+int32_t requantise(const Layer& L, int m, int64_t acc) {
+  switch (L.mode) {
+    case RequantMode::kLinear: return requantise_q(0, L.out_bits, L.out_signed, L.bias[m], L.mult[m], L.shift[m], acc);
+    case RequantMode::kThreshold: {
+      const int nt = (1 << L.out_bits) - 1;
+      const int32_t* t = &L.thresholds[static_cast<size_t>(m) * nt];
+      return requantise_q(1, L.out_bits, false, t[0], nt > 1 ? t[1] : 0, nt > 1 ? t[2] : 0, acc);
+    }
+    case RequantMode::kRaw: return requantise_q(2, 32, true, L.bias[m], 0, 0, acc);
   }
   throw std::logic_error("requantise: bad mode");
 }

@@ -17,6 +17,10 @@ int64_t accumulate(const Layer& L, const std::vector<int32_t>& in, int m, int y,
 // Requantisation of one accumulator of channel m (docs/model_format.md).
 int32_t requantise(const Layer& L, int m, int64_t acc);
 
+// The same from the three per-filter parameters the accelerator stores (linear: bias, mult, shift;
+// threshold: t0, t1, t2; raw: bias); mode 0 linear, 1 threshold, 2 raw.
+int32_t requantise_q(int mode, int out_bits, bool out_signed, int32_t q0, int32_t q1, int32_t q2, int64_t acc);
+
 // Output tensor of one layer.
 std::vector<int32_t> run_layer(const Layer& L, const std::vector<int32_t>& in);
 

@@ -1,0 +1,101 @@
+// Compiler + functional accelerator model against the reference inference, on random models.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "golden/accel/exec.hpp"
+#include "golden/accel/program.hpp"
+#include "golden/net/random_model.hpp"
+#include "golden/net/reference.hpp"
+
+namespace {
+
+using namespace tern;
+
+CompileOptions random_choices(std::mt19937_64& rng, const Model& m, const HwConfig& hw) {
+  CompileOptions o;
+  for (const Layer& L : m.layers) {
+    LayerChoice c;
+    c.auto_format = false;
+    c.format = static_cast<Format>(rng() % 4);
+    c.bitserial = hw.bitserial && L.has_weights() && !(L.act_bits == 1 && L.act_signed) && (rng() % 2);
+    o.layers.push_back(c);
+  }
+  return o;
+}
+
+TEST(Program, DescriptorRoundTrip) {
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 1000; ++i) {
+    Descriptor d;
+    d.op = static_cast<Op>(rng() % 4);
+    d.wtype = rng() % 7;
+    d.fmt = rng() % 4;
+    d.act_bits = 1 + rng() % 8;
+    d.act_signed = rng() % 2;
+    d.bitserial = rng() % 2;
+    d.out_mode = rng() % 3;
+    d.out_bits = 1 + rng() % 8;
+    d.C = rng() % 65536;
+    d.H = rng() % 65536;
+    d.M = rng() % 65536;
+    d.R = 1 + rng() % 7;
+    d.stride = 1 + rng() % 4;
+    d.pad = rng() % 7;
+    d.in_addr = static_cast<uint32_t>(rng()) & ~7u;
+    d.stats_addr = static_cast<uint32_t>(rng()) & ~7u;
+    const auto w = d.encode();
+    const Descriptor e = Descriptor::decode(w);
+    EXPECT_EQ(e.encode(), w);
+    EXPECT_EQ(e.C, d.C);
+    EXPECT_EQ(e.pad, d.pad);
+    EXPECT_EQ(e.stats_addr, d.stats_addr);
+  }
+}
+
+TEST(Program, ExecMatchesReferenceOnRandomModels) {
+  std::mt19937_64 rng(7);
+  HwConfig hw;
+  hw.act_depth = 4096;
+  hw.max_row_len = 512;
+  hw.cache_words = 256;
+  int layers_checked = 0;
+  for (int t = 0; t < 150; ++t) {
+    const Model m = random_model(rng);
+    const CompileOptions opt = random_choices(rng, m, hw);
+    Program p = compile(m, hw, opt);
+    std::vector<std::vector<uint8_t>> imgs;
+    for (int l = 0; l < hw.lanes; ++l) imgs.push_back(random_image(rng, m));
+    place_inputs(p, imgs);
+    std::vector<uint64_t> mem = p.image;
+    const ExecResult r = execute(mem, p.prog_base, hw, opt.fparams);
+    ASSERT_TRUE(r.ok) << "model " << t << ": " << r.message;
+    for (int l = 0; l < hw.lanes; ++l) {
+      const auto ref = run_reference(m, imgs[l]);
+      for (size_t i = 0; i < m.layers.size(); ++i) {
+        ASSERT_EQ(read_output(p, mem, i, l), ref[i]) << "model " << t << " layer " << i << " lane " << l;
+        ++layers_checked;
+      }
+    }
+  }
+  EXPECT_GT(layers_checked, 1000);
+}
+
+TEST(Program, CompileErrorsNameLayerAndLimit) {
+  std::mt19937_64 rng(11);
+  RandomModelSpec spec;
+  spec.min_layers = 2;
+  const Model m = random_model(rng, spec);
+  HwConfig hw;
+  hw.act_depth = 64;  // far too small
+  try {
+    compile(m, hw);
+    FAIL() << "expected CompileError";
+  } catch (const CompileError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("layer 0"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("activation buffer"), std::string::npos) << msg;
+  }
+}
+
+}  // namespace
