@@ -492,7 +492,8 @@ module tern_engine #(
   logic dc_fire, dc_fire_last;
   assign dc_fire      = dc_valid && dc_ready;
   assign dc_fire_last = dc_fire && dc_last;
-  assign dc_start     = in_run && !quiesce && st_cnt_q < reps_total_q && !dc_busy;
+  // Rows run back to back: a start is taken while idle or with the final entry of the previous row.
+  assign dc_start     = in_run && state_q != StErr && st_cnt_q < reps_total_q && (!dc_busy || dc_fire_last);
 
   always_ff @(posedge clk_i) begin
     if (state_q != StRun) st_cnt_q <= '0;
@@ -575,9 +576,22 @@ module tern_engine #(
     end
   end
 
-  // nnz of the filter whose entries are leaving (block header), checked at each replay end
+  // nnz of the filter whose entries are leaving (block header), checked at each replay end. The
+  // bank may be refilled before that filter's last entries leave, so it travels in a FIFO.
   logic [15:0] cx_nnz;
-  assign cx_nnz = cx_m_q[0] ? wf_nz[31:16] : wf_nz[15:0];
+  logic [2:0]  nz_count;
+  logic        nz_in_ready, nz_valid;
+  tern_fifo #(.Width(16), .Depth(4)) i_nzq (
+    .clk_i, .rst_ni,
+    .clr_i  (state_q != StRun),
+    .valid_i(pf_push),
+    .ready_o(nz_in_ready),  // never low: same pushes as the parameter FIFO
+    .data_i (fd_m_q[0] ? wf_nz[31:16] : wf_nz[15:0]),
+    .valid_o(nz_valid),
+    .ready_i(dc_fire && cx_last_filter),
+    .data_o (cx_nnz),
+    .count_o(nz_count)
+  );
 
   // ------------------------------------------------------------------------------------------
   // Pipeline S0 -> S1 -> S2
@@ -1192,7 +1206,8 @@ module tern_engine #(
   logic unused;
   assign unused = ^{wf_busy, d_crs[47:32], d_chw[47:32], d_mef[47:32], d_ef[47:32], d_rs[47:32],
                     d_hw[47:AW+4], pl_c_q, pl_y_q, stq_rsp_q, wt_cbits, f_syqa, pf_valid, rd_bank,
-                    tb_c_q, dc_index, wq_in_ready, pf_in_ready, of_in_ready, s1_addr};
+                    tb_c_q, dc_index, wq_in_ready, pf_in_ready, of_in_ready, s1_addr,
+                    nz_count, nz_in_ready, nz_valid};
 endmodule : tern_engine
 
 `default_nettype wire

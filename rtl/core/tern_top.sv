@@ -52,7 +52,8 @@ module tern_top #(
 );
   localparam int unsigned NumCtrs = 8;
 
-  logic                  start, soft_reset, busy, done, error;
+  logic                  start, soft_reset, done, error;
+  logic                  busy  /* verilator public_flat_rd */;  // polled by the testbench
   logic [31:0]           prog_base, timeout;
   logic [7:0]            err_code;
   logic [15:0]           err_layer;

@@ -1,0 +1,147 @@
+// Drives a Verilated tern_top: AXI4-Lite host accesses, the memory model, and whole program runs.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tb/memory.hpp"
+#include "tb/sim.hpp"
+
+namespace tern::tb {
+
+// Register offsets (docs/registers.md).
+namespace reg {
+inline constexpr uint32_t kId = 0x000, kVersion = 0x004, kCtrl = 0x008, kStatus = 0x00c, kProg = 0x010,
+                          kIrq = 0x014, kTimeout = 0x018, kConfig0 = 0x020, kConfig1 = 0x024, kConfig2 = 0x028,
+                          kConfig3 = 0x02c, kCtrBase = 0x040;
+}
+
+struct RunResult {
+  bool finished = false;  // done or error seen (else: cycle limit)
+  bool error = false;
+  uint8_t err_code = 0;
+  uint16_t err_layer = 0;
+  uint64_t cycles = 0;    // from start to done/error as seen by the host polling STATUS
+};
+
+template <class V>
+class AccelDriver {
+ public:
+  AccelDriver(std::vector<uint64_t> image, MemTiming t = {}, uint64_t seed = 1, const std::string& name = "accel")
+      : sim_(name), mem_(std::move(image), t, seed) {
+    V& m = sim_.model();
+    m.s_awvalid_i = 0;
+    m.s_wvalid_i = 0;
+    m.s_bready_i = 1;
+    m.s_arvalid_i = 0;
+    m.s_rready_i = 1;
+    m.rd_req_ready_i = 0;
+    m.rd_rsp_valid_i = 0;
+    m.wr_req_ready_i = 0;
+    m.wr_rsp_valid_i = 0;
+    sim_.reset(4);
+  }
+
+  Sim<V>& sim() { return sim_; }
+  Memory& mem() { return mem_; }
+  uint64_t cycle() const { return sim_.cycle(); }
+  // Called every cycle after settle() (protocol monitors, lockstep probes).
+  void on_cycle(std::function<void(V&)> f) { probe_ = std::move(f); }
+
+  // One clock cycle with the memory model attached.
+  void step() {
+    V& m = sim_.model();
+    const auto d = mem_.drive(sim_.cycle());
+    m.rd_req_ready_i = d.rd_req_ready;
+    m.rd_rsp_valid_i = d.rd_rsp_valid;
+    m.rd_rsp_data_i = d.rd_rsp_data;
+    m.rd_rsp_err_i = d.rd_rsp_err;
+    m.wr_req_ready_i = d.wr_req_ready;
+    m.wr_rsp_valid_i = d.wr_rsp_valid;
+    m.wr_rsp_err_i = d.wr_rsp_err;
+    sim_.settle();
+    if (probe_) probe_(m);
+    mem_.commit(sim_.cycle(), m.rd_req_valid_o && m.rd_req_ready_i, m.rd_req_addr_o, m.rd_rsp_valid_i && m.rd_rsp_ready_o,
+                m.wr_req_valid_o && m.wr_req_ready_i, m.wr_req_addr_o, m.wr_req_data_o,
+                m.wr_rsp_valid_i && m.wr_rsp_ready_o);
+    sim_.tick();
+  }
+
+  void write32(uint32_t addr, uint32_t data, uint8_t strb = 0xf) {
+    V& m = sim_.model();
+    m.s_awvalid_i = 1;
+    m.s_awaddr_i = addr;
+    m.s_wvalid_i = 1;
+    m.s_wdata_i = data;
+    m.s_wstrb_i = strb;
+    for (int i = 0; i < 100; ++i) {
+      sim_.settle();
+      const bool fire = m.s_awready_o;
+      step();
+      if (fire) break;
+    }
+    m.s_awvalid_i = 0;
+    m.s_wvalid_i = 0;
+    for (int i = 0; i < 100 && !m.s_bvalid_o; ++i) step();
+    last_bresp_ = m.s_bresp_o;
+    step();  // bready is always 1: the response is taken
+  }
+  uint32_t read32(uint32_t addr) {
+    V& m = sim_.model();
+    m.s_arvalid_i = 1;
+    m.s_araddr_i = addr;
+    for (int i = 0; i < 100; ++i) {
+      sim_.settle();
+      const bool fire = m.s_arready_o;
+      step();
+      if (fire) break;
+    }
+    m.s_arvalid_i = 0;
+    for (int i = 0; i < 100 && !m.s_rvalid_o; ++i) step();
+    const uint32_t v = m.s_rdata_o;
+    last_rresp_ = m.s_rresp_o;
+    step();
+    return v;
+  }
+  uint64_t read64(uint32_t addr) { return read32(addr) | (static_cast<uint64_t>(read32(addr + 4)) << 32); }
+  int last_bresp() const { return last_bresp_; }
+  int last_rresp() const { return last_rresp_; }
+
+  // Starts the program and waits for done or error (checking the status register every
+  // `poll` cycles), at most `max_cycles`.
+  RunResult run(uint32_t prog_base, uint64_t max_cycles = 100000000, uint32_t timeout = 0, int poll = 256) {
+    write32(reg::kTimeout, timeout);
+    write32(reg::kProg, prog_base);
+    const uint64_t t0 = sim_.cycle();
+    write32(reg::kCtrl, 1);
+    RunResult r;
+    V& m = sim_.model();
+    while (sim_.cycle() - t0 < max_cycles) {
+      for (int i = 0; i < poll; ++i) {
+        step();
+        if (!m.rootp->tern_top__DOT__busy) break;
+      }
+      if (!m.rootp->tern_top__DOT__busy) {
+        const uint32_t st = read32(reg::kStatus);
+        r.finished = (st & 0x6) != 0;
+        r.error = (st >> 2) & 1u;
+        r.err_code = static_cast<uint8_t>(st >> 8);
+        r.err_layer = static_cast<uint16_t>(st >> 16);
+        break;
+      }
+    }
+    r.cycles = read64(reg::kCtrBase);  // run cycle counter
+    return r;
+  }
+
+ private:
+  Sim<V> sim_;
+  Memory mem_;
+  std::function<void(V&)> probe_;
+  int last_bresp_ = 0, last_rresp_ = 0;
+};
+
+}  // namespace tern::tb
