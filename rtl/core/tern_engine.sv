@@ -518,6 +518,7 @@ module tern_engine #(
   logic                cx_first_q;               // next entry is the first of its replay
   logic signed [SW-1:0] cx_iy0_q, cx_ix0_q, cx_row_q;  // y*U-pad, x*U-pad, (y*U-pad)*W
   logic [15:0]         cx_nz_q;                  // non-zero entries in this replay
+  logic [16:0]         cx_ent_q;                 // entries (excluding an empty-row marker) in this replay
   logic signed [SW-1:0] uw_q, padw_q;             // U*W, pad*W
   logic                cx_last_pix, cx_last_filter, cx_last_plane;
   logic                run_done_q;              // every filter's entries issued
@@ -544,10 +545,12 @@ module tern_engine #(
       cx_ix0_q   <= -(SW'(f_pad));
       cx_row_q   <= -padw_q;
       cx_nz_q    <= '0;
+      cx_ent_q   <= '0;
       run_done_q <= 1'b0;
     end else if (dc_fire) begin
       cx_first_q <= dc_last;
       cx_nz_q    <= dc_last ? '0 : cx_nz_q + 16'(!dc_empty && dc_wnz);
+      cx_ent_q   <= dc_last ? '0 : cx_ent_q + 17'(!dc_empty);
       if (dc_last) begin
         if (!cx_last_plane) begin
           cx_plane_q <= cx_plane_q + 4'd1;
@@ -853,26 +856,22 @@ module tern_engine #(
                            fd_m_q < f_m && !fd_active_q && !wf_full[fd_m_q[0]];
   assign run_stall_dec   = in_run && !run_done_q && !dc_fire && !run_stall_out && !run_stall_fetch;
 
+  // A layer's counters cover every cycle from its first descriptor request to the end of DRAIN.
+  logic lc_first, lc_on;
+  logic [63:0] lc_skip_inc;
+  assign lc_first    = state_q == StDesc && dreq_q == 4'd0 && drsp_q == 4'd0;
+  assign lc_on       = state_q != StIdle && state_q != StStats && state_q != StErr;
+  assign lc_skip_inc = dc_fire_last ? 64'(d_crs) - 64'(cx_ent_q) - 64'(!dc_empty) : 64'd0;
   always_ff @(posedge clk_i) begin
-    if (state_q == StDesc && dreq_q == 4'd0 && drsp_q == 4'd0) begin
-      lc_cycles_q   <= '0;
-      lc_entries_q  <= '0;
-      lc_skip_q     <= '0;
-      lc_st_fetch_q <= '0;
-      lc_st_out_q   <= '0;
-      lc_st_dec_q   <= '0;
-      lc_rd_q       <= '0;
-      lc_wr_q       <= '0;
-    end else if (state_q != StIdle && state_q != StStats && state_q != StErr) begin
-      lc_cycles_q   <= lc_cycles_q + 64'd1;
-      lc_entries_q  <= lc_entries_q + 64'(dc_fire && !dc_empty);
-      lc_skip_q     <= lc_skip_q + ((dc_fire_last) ? 64'(d_crs) - 64'(cx_nz_q) - 64'(!dc_empty && dc_wnz)
-                                                  : 64'd0);
-      lc_st_fetch_q <= lc_st_fetch_q + 64'(run_stall_fetch);
-      lc_st_out_q   <= lc_st_out_q + 64'(run_stall_out);
-      lc_st_dec_q   <= lc_st_dec_q + 64'(run_stall_dec);
-      lc_rd_q       <= lc_rd_q + (rd_fire ? 64'd8 : 64'd0);
-      lc_wr_q       <= lc_wr_q + (wr_fire ? 64'd8 : 64'd0);
+    if (lc_on) begin
+      lc_cycles_q   <= (lc_first ? 64'd0 : lc_cycles_q) + 64'd1;
+      lc_entries_q  <= (lc_first ? 64'd0 : lc_entries_q) + 64'(dc_fire && !dc_empty);
+      lc_skip_q     <= (lc_first ? 64'd0 : lc_skip_q) + lc_skip_inc;
+      lc_st_fetch_q <= (lc_first ? 64'd0 : lc_st_fetch_q) + 64'(run_stall_fetch);
+      lc_st_out_q   <= (lc_first ? 64'd0 : lc_st_out_q) + 64'(run_stall_out);
+      lc_st_dec_q   <= (lc_first ? 64'd0 : lc_st_dec_q) + 64'(run_stall_dec);
+      lc_rd_q       <= (lc_first ? 64'd0 : lc_rd_q) + (rd_fire ? 64'd8 : 64'd0);
+      lc_wr_q       <= (lc_first ? 64'd0 : lc_wr_q) + (wr_fire ? 64'd8 : 64'd0);
     end
   end
 

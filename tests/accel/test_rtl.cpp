@@ -2,6 +2,7 @@
 // functional model and the reference inference; with an ideal and with a random-latency memory.
 #include <gtest/gtest.h>
 
+#include "golden/accel/cycle_model.hpp"
 #include "tests/accel/rtl_fixture.hpp"
 
 namespace {
@@ -60,6 +61,22 @@ TEST(AccelRtl, RandomProgramsIdealMemory) {
     ASSERT_FALSE(r.error) << "program " << t << " error code 0x" << std::hex << int{r.err_code} << " layer "
                           << std::dec << r.err_layer;
     check_outputs(c, drv.mem().words(), "program " + std::to_string(t));
+    // Every layer's statistics record against the cycle model (ideal memory: exact).
+    const auto want = predict_cycles(c.golden_mem, c.prog.prog_base, hw);
+    ASSERT_EQ(want.size(), c.model.layers.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      const LayerStats got = read_stats(c.prog, drv.mem().words(), i);
+      const std::string where = "program " + std::to_string(t) + " layer " + std::to_string(i);
+      EXPECT_EQ(got.cycles, want[i].cycles) << where << " cycles (run phase model " << want[i].run << ")";
+      EXPECT_EQ(got.entries, want[i].entries) << where << " entries";
+      EXPECT_EQ(got.skipped, want[i].skipped) << where << " skipped";
+      EXPECT_EQ(got.stall_fetch, want[i].stall_fetch) << where << " stall_fetch";
+      EXPECT_EQ(got.stall_out, want[i].stall_out) << where << " stall_out";
+      EXPECT_EQ(got.stall_dec, want[i].stall_dec) << where << " stall_dec";
+      EXPECT_EQ(got.bytes_read, want[i].bytes_read) << where << " bytes_read";
+      EXPECT_EQ(got.bytes_written, want[i].bytes_written) << where << " bytes_written";
+    }
+    ASSERT_FALSE(::testing::Test::HasFailure()) << "program " << t;
     layers += static_cast<int>(c.model.layers.size());
   }
   EXPECT_GT(layers, 50);
