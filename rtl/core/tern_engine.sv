@@ -284,9 +284,23 @@ module tern_engine #(
     end
   end
 
-  // Responses belong to the current phase unless the engine is draining after an error.
-  logic rsp_ok;
-  assign rsp_ok = rd_rsp_valid_i && !rd_rsp_err_i && state_q != StErr && state_q != StIdle;
+  // Responses belong to the current phase unless the engine is draining after an error, or they
+  // answer requests of an aborted run (soft reset or timeout): those are counted off and dropped.
+  logic        rsp_ok;
+  logic [15:0] flush_q, wflush_q;
+  assign rsp_ok = rd_rsp_valid_i && !rd_rsp_err_i && state_q != StErr && state_q != StIdle && flush_q == 0;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      flush_q  <= '0;
+      wflush_q <= '0;
+    end else if (state_q != StIdle && state_d == StIdle) begin
+      flush_q  <= rd_out_q - 16'(rd_rsp_fire && rd_out_q != 0);
+      wflush_q <= wr_out_q - 16'(wr_rsp_fire && wr_out_q != 0);
+    end else begin
+      if (rd_rsp_fire && flush_q != 0) flush_q <= flush_q - 16'd1;
+      if (wr_rsp_fire && wflush_q != 0) wflush_q <= wflush_q - 16'd1;
+    end
+  end
 
   // ------------------------------------------------------------------------------------------
   // Activation banks, index table, weight cache
@@ -961,10 +975,10 @@ module tern_engine #(
     err_set = 1'b0;
     err_new = '0;
     if (state_q != StIdle && state_q != StErr) begin
-      if (rd_rsp_valid_i && rd_rsp_err_i) begin
+      if (rd_rsp_valid_i && rd_rsp_err_i && flush_q == 0) begin
         err_set = 1'b1;
         err_new = {ErrMemRd, 4'd0};
-      end else if (wr_rsp_valid_i && wr_rsp_err_i) begin
+      end else if (wr_rsp_valid_i && wr_rsp_err_i && wflush_q == 0) begin
         err_set = 1'b1;
         err_new = {ErrMemWr, 4'd0};
       end else if (timeout_i != 0 && waiting && to_cnt_q >= timeout_i) begin

@@ -1,0 +1,243 @@
+// Bad input and faults on the accelerator: illegal descriptors, malformed weight streams, memory
+// error responses, a memory that stops answering, soft reset mid-layer, register writes while busy.
+// Each case must give its documented error code, stop cleanly, and the next run must be bit-exact.
+#include <gtest/gtest.h>
+
+#include "tests/accel/rtl_fixture.hpp"
+
+namespace {
+
+using namespace tern;
+using tern::test::small_hw;
+
+struct Fixture {
+  Model model;
+  Program prog;
+  std::vector<uint64_t> golden;  // memory after a correct run
+};
+
+Fixture make(uint64_t seed, int min_layers = 2) {
+  const HwConfig hw = small_hw();
+  std::mt19937_64 rng(seed);
+  RandomModelSpec spec;
+  spec.min_layers = min_layers;
+  spec.allow_pool = false;  // every layer has a weight stream to corrupt
+  for (;;) {
+    Fixture f;
+    f.model = random_model(rng, spec);
+    CompileOptions opt = tern::test::random_choices(rng, f.model, hw);
+    try {
+      f.prog = compile(f.model, hw, opt);
+    } catch (const CompileError&) {
+      continue;
+    }
+    std::vector<std::vector<uint8_t>> imgs;
+    for (int l = 0; l < hw.lanes; ++l) imgs.push_back(random_image(rng, f.model));
+    place_inputs(f.prog, imgs);
+    f.golden = f.prog.image;
+    if (!execute(f.golden, f.prog.prog_base, hw).ok) continue;
+    return f;
+  }
+}
+
+// Outputs of every layer equal those of the correct run.
+void expect_outputs(const Fixture& f, const std::vector<uint64_t>& mem, const std::string& what) {
+  for (size_t i = 0; i < f.prog.layers.size(); ++i) {
+    for (int l = 0; l < f.prog.hw.lanes; ++l) {
+      ASSERT_EQ(read_output(f.prog, mem, i, l), read_output(f.prog, f.golden, i, l)) << what << " layer " << i;
+    }
+  }
+}
+
+// After an error: soft reset, restore the image, run again: must be bit-exact.
+template <class D>
+void recover_and_check(D& drv, const Fixture& f, const std::string& what) {
+  drv.write32(tb::reg::kCtrl, 2);  // soft reset
+  EXPECT_EQ(drv.read32(tb::reg::kStatus) & 0x7u, 0u) << what << ": status not cleared by soft reset";
+  drv.mem().words() = f.prog.image;
+  const tb::RunResult r = drv.run(f.prog.prog_base, 20000000, 5000);
+  ASSERT_TRUE(r.finished && !r.error) << what << ": rerun failed, code 0x" << std::hex << int{r.err_code};
+  expect_outputs(f, drv.mem().words(), what + " (rerun)");
+}
+
+TEST(AccelErrors, IllegalDescriptors) {
+  const Fixture f = make(5);
+  const HwConfig hw = small_hw();
+  struct Corrupt {
+    const char* name;
+    int word;
+    uint64_t mask, value;  // word = (word & ~mask) | value
+  };
+  const Corrupt cases[] = {
+      {"unknown opcode", 0, 0xf, 0x7},
+      {"weight type 7", 0, 0x7u << 4, 0x7u << 4},
+      {"act_bits 0", 0, 0xfu << 10, 0},
+      {"act_bits 9", 0, 0xfu << 10, 9u << 10},
+      {"out_mode 3", 0, 0x3u << 16, 0x3u << 16},
+      {"syq not built", 0, 1u << 23, 1u << 23},
+      {"reserved bit", 0, 1ull << 40, 1ull << 40},
+      {"reserved word", 7, ~0ull, 1},
+      {"C = 0", 1, 0xffff, 0},
+      {"C*H*W beyond the buffer", 1, 0xffff, 0xffff},
+      {"kernel 8", 2, 0xfull << 32, 8ull << 32},
+      {"stride 0", 2, 0x7ull << 40, 0},
+      {"E inconsistent", 2, 0xffff, 0x7000},
+      {"misaligned out_addr", 3, 0xffffffffull << 32, 0x1004ull << 32},
+      {"misaligned weights", 4, 0xffffffff, 0x2002},
+  };
+  int checked = 0;
+  for (const Corrupt& c : cases) {
+    for (size_t layer = 0; layer < f.prog.layers.size(); ++layer) {
+      std::vector<uint64_t> img = f.prog.image;
+      const size_t w = f.prog.prog_base / 8 + 8 * layer + static_cast<size_t>(c.word);
+      img[w] = (img[w] & ~c.mask) | c.value;
+      std::vector<uint64_t> gmem = img;
+      const ExecResult want = execute(gmem, f.prog.prog_base, hw);
+      if (want.ok) continue;  // this corruption is harmless for this layer
+      tb::AccelDriver<Vaccel_small> drv(img, tb::MemTiming::ideal(), 3, "err_desc");
+      const tb::RunResult r = drv.run(f.prog.prog_base, 5000000, 5000);
+      const std::string what = std::string(c.name) + " in layer " + std::to_string(layer);
+      ASSERT_TRUE(r.finished) << what << ": hang";
+      ASSERT_TRUE(r.error) << what << ": no error";
+      EXPECT_EQ(r.err_code & 0xf0, want.err_code) << what << " (" << want.message << ")";
+      EXPECT_EQ(r.err_layer, want.layer) << what;
+      recover_and_check(drv, f, what);
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 15);
+}
+
+TEST(AccelErrors, MalformedWeightStreamsMatchTheFunctionalModel) {
+  const HwConfig hw = small_hw();
+  std::mt19937_64 rng(17);
+  int errors = 0, total = 0;
+  for (int t = 0; t < 40; ++t) {
+    const Fixture f = make(100 + t);
+    const size_t layer = rng() % f.prog.layers.size();
+    const CompiledLayer& cl = f.prog.layers[layer];
+    std::vector<uint64_t> img = f.prog.image;
+    const size_t base = cl.desc.wgt_addr / 8;
+    const int kind = static_cast<int>(rng() % 4);
+    if (kind == 0) {
+      img[base] &= ~0xffffull;  // row_words = 0
+    } else if (kind == 1) {
+      img[base] = (img[base] & ~0xffffull) | 0xffff;  // row_words beyond the cache
+    } else if (kind == 2) {
+      img[base] ^= 1ull << 16;  // nnz off by one bit
+    } else {
+      const size_t w = base + 2 + rng() % static_cast<size_t>(cl.row_words[0]);  // a stream word of filter 0
+      img[w] ^= uint64_t{1} << (rng() % 64);
+    }
+    std::vector<uint64_t> gmem = img;
+    const ExecResult want = execute(gmem, f.prog.prog_base, hw);
+    tb::AccelDriver<Vaccel_small> drv(img, tb::MemTiming::ideal(), 5, "err_stream");
+    const tb::RunResult r = drv.run(f.prog.prog_base, 5000000, 5000);
+    const std::string what = "case " + std::to_string(t) + " kind " + std::to_string(kind);
+    ASSERT_TRUE(r.finished) << what << ": hang";
+    ASSERT_EQ(r.error, !want.ok) << what << ": " << want.message;
+    ++total;
+    if (want.ok) {
+      // A harmless flip (e.g. in padding the decoder ignores, or a different valid weight): outputs
+      // must match the functional model of the corrupted program.
+      for (size_t i = 0; i < f.prog.layers.size(); ++i) {
+        ASSERT_EQ(read_output(f.prog, drv.mem().words(), i, 0), read_output(f.prog, gmem, i, 0)) << what;
+      }
+      continue;
+    }
+    ++errors;
+    EXPECT_EQ(r.err_code & 0xf0, want.err_code) << what << " (" << want.message << ")";
+    EXPECT_EQ(r.err_layer, want.layer) << what;
+    recover_and_check(drv, f, what);
+  }
+  EXPECT_GE(errors, 25) << "of " << total;
+}
+
+TEST(AccelErrors, MemoryErrorResponses) {
+  const Fixture f = make(31, 3);
+  uint64_t reads = 0, writes = 0;
+  {
+    tb::AccelDriver<Vaccel_small> clean(f.prog.image, tb::MemTiming::ideal(), 9, "err_mem_count");
+    ASSERT_FALSE(clean.run(f.prog.prog_base).error);
+    reads = clean.mem().reads();
+    writes = clean.mem().writes();
+  }
+  ASSERT_GT(writes, 6u);
+  for (int t = 0; t < 12; ++t) {
+    tb::AccelDriver<Vaccel_small> drv(f.prog.image, tb::MemTiming::ideal(), 9, "err_mem");
+    const bool rd = t % 2 == 0;
+    // the first, the last, and requests spread in between
+    if (rd) drv.mem().fail_read_at(1 + (reads - 1) * static_cast<uint64_t>(t / 2) / 5);
+    else drv.mem().fail_write_at(1 + (writes - 1) * static_cast<uint64_t>(t / 2) / 5);
+    const tb::RunResult r = drv.run(f.prog.prog_base, 5000000, 5000);
+    ASSERT_TRUE(r.finished && r.error) << "case " << t;
+    EXPECT_EQ(r.err_code, rd ? 0x90 : 0xa0) << "case " << t;
+    drv.mem().fail_read_at(0);
+    drv.mem().fail_write_at(0);
+    recover_and_check(drv, f, "memory error case " + std::to_string(t));
+  }
+}
+
+TEST(AccelErrors, MemoryThatNeverAnswersTimesOut) {
+  const Fixture f = make(41, 2);
+  for (int t = 0; t < 4; ++t) {
+    tb::AccelDriver<Vaccel_small> drv(f.prog.image, tb::MemTiming::ideal(), 11, "err_hang");
+    drv.write32(tb::reg::kTimeout, 200);
+    drv.write32(tb::reg::kProg, f.prog.prog_base);
+    drv.write32(tb::reg::kCtrl, 1);
+    for (int i = 0; i < 100 + 300 * t; ++i) drv.step();
+    drv.mem().set_hang(true);
+    for (int i = 0; i < 2000; ++i) drv.step();
+    const uint32_t st = drv.read32(tb::reg::kStatus);
+    ASSERT_EQ(st & 1u, 0u) << "still busy: the engine hangs";
+    ASSERT_EQ((st >> 2) & 1u, 1u) << "no error";
+    EXPECT_EQ((st >> 8) & 0xffu, 0xb0u);
+    // The memory wakes up and answers the old requests; they must be dropped.
+    drv.mem().set_hang(false);
+    recover_and_check(drv, f, "timeout case " + std::to_string(t));
+  }
+}
+
+TEST(AccelErrors, SoftResetMidLayerThenBitExactRerun) {
+  const Fixture f = make(51, 3);
+  std::mt19937_64 rng(3);
+  for (int t = 0; t < 8; ++t) {
+    tb::MemTiming mt;
+    mt.max_latency = 1 + t;
+    tb::AccelDriver<Vaccel_small> drv(f.prog.image, mt, 13 + t, "reset_mid");
+    drv.write32(tb::reg::kProg, f.prog.prog_base);
+    drv.write32(tb::reg::kCtrl, 1);
+    const int n = 20 + static_cast<int>(rng() % 3000);
+    for (int i = 0; i < n; ++i) drv.step();
+    recover_and_check(drv, f, "soft reset after " + std::to_string(n) + " cycles");
+  }
+}
+
+TEST(AccelErrors, RegisterWritesWhileBusyAreRejected) {
+  const Fixture f = make(61, 3);
+  tb::AccelDriver<Vaccel_small> drv(f.prog.image, tb::MemTiming::ideal(), 17, "busy_writes");
+  EXPECT_EQ(drv.read32(tb::reg::kId), 0x5445524eu);
+  drv.write32(tb::reg::kProg, f.prog.prog_base);
+  drv.write32(tb::reg::kCtrl, 1);
+  for (int i = 0; i < 50; ++i) drv.step();
+  ASSERT_EQ(drv.read32(tb::reg::kStatus) & 1u, 1u) << "expected busy";
+  drv.write32(tb::reg::kProg, 0x40);      // ignored while busy
+  drv.write32(tb::reg::kTimeout, 3);      // ignored while busy
+  drv.write32(tb::reg::kCtrl, 1);         // start while busy: ignored
+  EXPECT_EQ(drv.read32(tb::reg::kProg), f.prog.prog_base);
+  EXPECT_EQ(drv.read32(tb::reg::kTimeout), 0u);
+  EXPECT_EQ((drv.read32(tb::reg::kStatus) >> 3) & 1u, 1u) << "rejected flag";
+  for (int i = 0; i < 10000000 && (drv.read32(tb::reg::kStatus) & 1u); ++i) {
+    for (int k = 0; k < 200; ++k) drv.step();
+  }
+  const uint32_t st = drv.read32(tb::reg::kStatus);
+  EXPECT_EQ(st & 0x7u, 0x2u) << "done without error";
+  expect_outputs(f, drv.mem().words(), "busy writes");
+  // Unmapped offsets answer SLVERR.
+  drv.write32(0x7fc, 1);
+  EXPECT_EQ(drv.last_bresp(), 2);
+  drv.read32(0x7fc);
+  EXPECT_EQ(drv.last_rresp(), 2);
+}
+
+}  // namespace
