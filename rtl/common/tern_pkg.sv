@@ -88,5 +88,41 @@ package tern_pkg;
     act_acc_bits = act_prod_bits(wt, int_bits, act_bits, act_kind) + clog2c(max_len);
   endfunction
 
+  // Weight-code checks of the decompressors (rtl/decomp; C++: golden/formats/format.cpp). `code` holds
+  // a code in its low bits, zero above the code width.
+  // Reserved codes: ternary 10, log2 1000 ("-0"), AddNet indices above 2 x (set size - 1).
+  function automatic logic code_reserved(input int unsigned wt, input logic [7:0] code);
+    case (wt)
+      WtTernary: code_reserved = (code == 8'd2);
+      WtLog2:    code_reserved = (code == 8'd8);
+      WtAddNet2: code_reserved = (code > 8'd14);
+      WtAddNet3: code_reserved = (code > 8'd58);
+      WtAddNet4: code_reserved = (code > 8'd206);
+      default:   code_reserved = 1'b0;
+    endcase
+  endfunction
+
+  // A code of value zero (binary has none).
+  function automatic logic code_zero(input int unsigned wt, input logic [7:0] code);
+    code_zero = (code == 8'd0) && (wt != WtBinary);
+  endfunction
+
+  // Legal runtime code width of a weight type: int8 1..8 bits, every other type its fixed width.
+  function automatic logic code_bits_ok(input int unsigned wt, input int unsigned cb);
+    if (wt == WtInt8)      code_bits_ok = (cb >= 1) && (cb <= 8);
+    else if (wt < WtCount) code_bits_ok = (cb == code_bits(wt, 8));
+    else                   code_bits_ok = 1'b0;
+  endfunction
+
+  // Decompressor error codes (err_code_o of rtl/decomp/tern_decomp_*; docs/formats.md).
+  localparam int unsigned DecErrNone   = 0;
+  localparam int unsigned DecErrConfig = 1;  // start_i with a bad row length, code width or type
+  localparam int unsigned DecErrStart  = 2;  // start_i while a row is being decoded
+  localparam int unsigned DecErrTrunc  = 3;  // the row's last word ends before the row does
+  localparam int unsigned DecErrNoEnd  = 4;  // the row ends before its last word (row end missing)
+  localparam int unsigned DecErrIndex  = 5;  // index/escape/padding/block at or past the row length
+  localparam int unsigned DecErrCode   = 6;  // reserved code, or a zero code stored as a non-zero
+  localparam int unsigned DecErrField  = 7;  // illegal format field (header, padding, mask)
+
 endpackage : tern_pkg
 /* verilator lint_on UNUSEDPARAM */

@@ -88,6 +88,10 @@ TEST(FormatErrors, RleEntries) {
   // escapes running off the row: 3 escapes of 3 reach index 8 (legal), the 4th would skip to 12
   expect_error(tern::decode_row(Format::kRle, hdr(1)(0, 2)(0, 2)(0, 2)(0, 2)(1, 2)(0, 1).words(), 10, kTer, 2, kP),
                DecompError::kIndex, 13, "escape skips to position 12", 10);
+  // boundary: a non-zero at 0, escapes to 3, 6, 9; the last leaves no room for the counted non-zero
+  expect_error(tern::decode_row(Format::kRle, hdr(2)(1, 2)(0, 1)(0, 2)(0, 2)(0, 2)(1, 2)(0, 1).words(), 10, kTer, 2,
+                                kP),
+               DecompError::kIndex, 14, "escape skips to position 10", 10);
   // truncated mid-entry: entry, two escapes, then a gap field whose sign bit is past the two 8-bit words
   FormatParams w8;
   w8.word_bits = 8;

@@ -1,0 +1,230 @@
+// Relative-index (EIE-style CSC) weight-row decompressor: one entry per cycle.
+// Row stream (docs/formats.md): header {count (L bits)}, L = bit_length(row_len), counting entries
+// (padding included); then per entry {code (code_bits), run (RunBits)}: the entry sits run + 1 elements
+// after the previous one (the first at run). A zero code is a padding entry (EIE's filler for runs longer
+// than 2**RunBits - 1): its run must be 2**RunBits - 1, it is never the last entry and it costs one cycle
+// without output. The memory address of each row (EIE's column pointer) is the accelerator's row-offset
+// table; the count stands in for the pointer difference because rows are padded to whole words.
+//
+// Cycles (no stalls): max(1, entries) = non-zeros + padding entries, from the cycle after start_i; a row
+// started in the final handshake cycle of the previous one follows it with no gap.
+// Outputs are driven from registers through the bit window; word_ready_o depends on start_i and,
+// through the final handshake, on ready_i.
+`default_nettype none
+
+module tern_decomp_csc #(
+  parameter int unsigned WordBits    = 64,  // memory word width (power of two)
+  parameter int unsigned MaxCodeBits = 8,   // widest weight code
+  parameter int unsigned IdxBits     = 16,  // rows up to 2**IdxBits elements
+  parameter int unsigned RunBits     = 4    // relative-index width (EIE: 4)
+) (
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  input  logic                   start_i,
+  input  logic [IdxBits:0]       row_len_i,
+  input  logic [3:0]             code_bits_i,
+  input  logic [2:0]             wtype_i,
+  input  logic                   word_valid_i,
+  output logic                   word_ready_o,
+  input  logic [WordBits-1:0]    word_i,
+  input  logic                   word_last_i,
+  output logic                   valid_o,
+  input  logic                   ready_i,
+  output logic [MaxCodeBits-1:0] code_o,
+  output logic [IdxBits-1:0]     index_o,
+  output logic                   last_o,
+  output logic                   empty_o,
+  output logic                   busy_o,
+  output logic                   err_o,
+  output logic [2:0]             err_code_o,
+  input  logic                   clear_i
+);
+  localparam int unsigned CntBits  = IdxBits + 1;
+  localparam int unsigned HeadBits = CntBits;
+  localparam int unsigned PeekBits = RunBits + MaxCodeBits;
+  localparam int unsigned PtrBits  = $clog2(WordBits) + 1;
+  localparam int unsigned NeedBits = $clog2(PeekBits + 1);
+  localparam int unsigned SumBits  = IdxBits + 2;  // previous index, -1 .. 2**IdxBits + 2**RunBits - 1
+
+  if (RunBits < 1 || RunBits > 8 || IdxBits < RunBits) begin : gen_check_run
+    $error("tern_decomp_csc: RunBits must be 1..8 and at most IdxBits");
+  end
+  if (2 * PeekBits > WordBits || HeadBits + PeekBits > WordBits) begin : gen_check_word
+    $error("tern_decomp_csc: WordBits must be >= 2*(RunBits+MaxCodeBits) and >= IdxBits+1+RunBits+MaxCodeBits");
+  end
+
+  // ---- row control -------------------------------------------------------------------------------
+  logic             run, go, fin, det;
+  logic [2:0]       det_code;
+  logic [IdxBits:0] row_len;
+  logic [3:0]       cb;
+  logic [2:0]       wt;
+
+  tern_decomp_ctrl #(
+    .IdxBits    (IdxBits),
+    .MaxCodeBits(MaxCodeBits)
+  ) i_ctrl (
+    .clk_i,
+    .rst_ni,
+    .start_i,
+    .row_len_i,
+    .code_bits_i,
+    .wtype_i,
+    .clear_i,
+    .fin_i      (fin),
+    .det_i      (det),
+    .det_code_i (det_code),
+    .run_o      (run),
+    .go_o       (go),
+    .row_len_o  (row_len),
+    .code_bits_o(cb),
+    .wtype_o    (wt),
+    .err_o,
+    .err_code_o
+  );
+
+  // Header length bit_length(row_len_i) and the count-field mask (ones up to row_len_i's MSB).
+  logic [CntBits-1:0] len_mask, len_mask_q;
+  logic [PtrBits-1:0] hdr_len;
+  always_comb begin
+    len_mask = row_len_i;
+    for (int i = CntBits - 2; i >= 0; i--) len_mask[i] = len_mask[i] | len_mask[i+1];
+    hdr_len = '0;
+    for (int i = 0; i < CntBits; i++) begin
+      if (row_len_i[i]) hdr_len = PtrBits'(i + 1);
+    end
+  end
+
+  // ---- bit window --------------------------------------------------------------------------------
+  logic                free, got_last, cur_valid, have, end_ok, consume, load;
+  logic [PeekBits-1:0] peek;
+  logic [HeadBits-1:0] head;
+  logic [NeedBits-1:0] need;
+
+  assign load = word_valid_i && word_ready_o;
+
+  tern_decomp_window #(
+    .WordBits(WordBits),
+    .PeekBits(PeekBits),
+    .HeadBits(HeadBits)
+  ) i_window (
+    .clk_i,
+    .rst_ni,
+    .flush_i    (go),
+    .flush_ptr_i(hdr_len),
+    .load_i     (load),
+    .word_i,
+    .word_last_i,
+    .free_o     (free),
+    .got_last_o (got_last),
+    .cur_valid_o(cur_valid),
+    .peek_o     (peek),
+    .head_o     (head),
+    .need_i     (need),
+    .have_o     (have),
+    .end_ok_o   (end_ok),
+    .consume_i  (consume)
+  );
+
+  // ---- entry decode ------------------------------------------------------------------------------
+  logic                   hdr_q;       // the header is still unread (first decode cycle of the row)
+  logic [CntBits-1:0]     rem_q, rem;  // entries still to read
+  logic [SumBits-1:0]     last_idx_q;  // index of the previous entry (-1 at row start)
+  logic [CntBits-1:0]     cnt_hdr;
+  logic                   hdr_bad, empty, pad, final_e;
+  logic [RunBits-1:0]     run_len;
+  logic [MaxCodeBits-1:0] cbmask, code;
+  logic [SumBits-1:0]     sum;
+  logic                   skip, out_v, fire;
+
+  assign cnt_hdr = head[CntBits-1:0] & len_mask_q;
+  assign rem     = hdr_q ? cnt_hdr : rem_q;
+  assign hdr_bad = hdr_q && (cnt_hdr > row_len);
+  assign empty   = (rem == '0);
+
+  always_comb begin
+    for (int i = 0; i < MaxCodeBits; i++) cbmask[i] = (i < 32'(cb));
+  end
+
+  assign run_len = peek[RunBits-1:0];
+  assign code    = peek[RunBits +: MaxCodeBits] & cbmask;
+  assign pad     = tern_pkg::code_zero(32'(wt), 8'(code));
+  assign sum     = last_idx_q + SumBits'(run_len) + 1'b1;
+  assign final_e = (rem == CntBits'(1));
+  assign need    = empty ? '0 : NeedBits'(RunBits) + NeedBits'(cb);
+
+  always_comb begin
+    det      = 1'b0;
+    det_code = 3'(tern_pkg::DecErrNone);
+    out_v    = 1'b0;
+    skip     = 1'b0;
+    if (run) begin
+      if (!cur_valid) begin
+        if (got_last) begin
+          det      = 1'b1;
+          det_code = 3'(tern_pkg::DecErrTrunc);
+        end
+      end else if (hdr_bad) begin
+        det      = 1'b1;
+        det_code = 3'(tern_pkg::DecErrField);
+      end else if (empty) begin
+        if (!end_ok) begin
+          det      = 1'b1;
+          det_code = 3'(tern_pkg::DecErrNoEnd);
+        end else begin
+          out_v = 1'b1;
+        end
+      end else if (!have) begin
+        if (got_last) begin
+          det      = 1'b1;
+          det_code = 3'(tern_pkg::DecErrTrunc);
+        end
+      end else if (sum >= SumBits'(row_len)) begin
+        det      = 1'b1;
+        det_code = 3'(tern_pkg::DecErrIndex);
+      end else if (pad) begin
+        if (final_e || (run_len != '1)) begin  // padding must have the longest run, never end a row
+          det      = 1'b1;
+          det_code = 3'(tern_pkg::DecErrField);
+        end else begin
+          skip = 1'b1;
+        end
+      end else if (tern_pkg::code_reserved(32'(wt), 8'(code))) begin
+        det      = 1'b1;
+        det_code = 3'(tern_pkg::DecErrCode);
+      end else if (final_e && !end_ok) begin
+        det      = 1'b1;
+        det_code = 3'(tern_pkg::DecErrNoEnd);
+      end else begin
+        out_v = 1'b1;
+      end
+    end
+  end
+
+  assign fire    = out_v && ready_i;
+  assign consume = skip || fire;
+  assign fin     = fire && (empty || final_e);
+
+  always_ff @(posedge clk_i) begin
+    if (go) begin
+      hdr_q      <= 1'b1;
+      last_idx_q <= '1;
+      len_mask_q <= len_mask;
+    end else if (consume) begin
+      hdr_q      <= 1'b0;
+      rem_q      <= rem - 1'b1;
+      last_idx_q <= sum;
+    end
+  end
+
+  // ---- outputs -----------------------------------------------------------------------------------
+  assign word_ready_o = go || (run && !fin && !det && free);
+  assign valid_o      = out_v;
+  assign code_o       = code;
+  assign index_o      = sum[IdxBits-1:0];
+  assign last_o       = empty || final_e;
+  assign empty_o      = empty;
+  assign busy_o       = run;
+endmodule : tern_decomp_csc
+
+`default_nettype wire

@@ -1,0 +1,141 @@
+// Bit window of the decompressors: two memory-word slots used as a ring and read LSB first at a bit
+// pointer. It shows the next PeekBits stream bits, says whether an entry of need_i bits is complete and
+// whether it ends inside the row's last word, consumes need_i bits per cycle and takes one word per cycle.
+//
+// Timing: free_o is registered (a slot is empty and the row's last word has not been taken). With
+// 2*PeekBits <= WordBits and HeadMax + PeekBits <= WordBits (checked by the users) a source that offers a
+// word whenever free_o is high never starves the decoder: an entry never waits for a word.
+`default_nettype none
+
+module tern_decomp_window #(
+  parameter int unsigned WordBits = 64,  // power of two
+  parameter int unsigned PeekBits = 16,  // widest entry the decoder reads in one cycle (<= WordBits)
+  parameter int unsigned HeadBits = 20,  // low bits of slot 0 shown on head_o (the row header)
+  localparam int unsigned PtrBits  = $clog2(WordBits) + 1,
+  localparam int unsigned NeedBits = $clog2(PeekBits + 1)
+) (
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  input  logic                flush_i,      // row start: empty the window, pointer to flush_ptr_i
+  input  logic [PtrBits-1:0]  flush_ptr_i,
+  input  logic                load_i,       // take word_i (only when free_o or flush_i)
+  input  logic [WordBits-1:0] word_i,
+  input  logic                word_last_i,
+  output logic                free_o,       // a slot is free and the row's last word is not in yet
+  output logic                got_last_o,   // the row's last word has been taken
+  output logic                cur_valid_o,  // the slot under the pointer holds a word
+  output logic [PeekBits-1:0] peek_o,       // stream bits from the pointer on
+  output logic [HeadBits-1:0] head_o,       // low bits of slot 0 (the row's first word)
+  input  logic [NeedBits-1:0] need_i,       // bits of the pending entry
+  output logic                have_o,       // need_i bits are in the window
+  output logic                end_ok_o,     // ... and they end inside the row's last word
+  input  logic                consume_i     // advance the pointer by need_i
+);
+  localparam int unsigned OffBits = PtrBits - 1;
+
+  if (WordBits < 8 || (WordBits & (WordBits - 1)) != 0) begin : gen_check_word
+    $error("tern_decomp_window: WordBits must be a power of two >= 8");
+  end
+  if (PeekBits < 1 || PeekBits > WordBits || HeadBits < 1 || HeadBits > WordBits) begin : gen_check_peek
+    $error("tern_decomp_window: PeekBits and HeadBits must be 1..WordBits");
+  end
+
+  logic [WordBits-1:0] slot0_q, slot1_q;
+  logic [1:0]          valid_q, valid_d;  // slot holds a word
+  logic [1:0]          last_q, last_d;    // slot's word is the row's last
+  logic                wr_q, wr_d;        // slot the next word goes to
+  logic                got_last_q, got_last_d;
+  logic [PtrBits-1:0]  ptr_q, ptr_d;      // bit pointer into the 2-word ring
+  logic                load0, load1;
+
+  logic               cur;      // slot under the pointer
+  logic [OffBits-1:0] off;      // bit offset inside that slot
+  logic [PtrBits-1:0] end_pos;  // off + need_i
+  logic               fits;     // the entry ends inside the current slot
+  logic               retire;   // the current slot is used up by this consume
+
+  assign cur     = ptr_q[PtrBits-1];
+  assign off     = ptr_q[OffBits-1:0];
+  assign end_pos = {1'b0, off} + PtrBits'(need_i);
+  assign fits    = (end_pos <= PtrBits'(WordBits));
+  assign retire  = consume_i && (end_pos >= PtrBits'(WordBits));
+
+  assign cur_valid_o = cur ? valid_q[1] : valid_q[0];
+  assign have_o      = cur_valid_o && (fits || (cur ? valid_q[0] : valid_q[1]));
+  // The entry's last bit lies in the current slot if it fits, else in the other one.
+  assign end_ok_o    = (fits ? cur : !cur) ? last_q[1] : last_q[0];
+  assign free_o      = !got_last_q && !(wr_q ? valid_q[1] : valid_q[0]);
+  assign got_last_o  = got_last_q;
+  assign head_o      = slot0_q[HeadBits-1:0];
+
+  // Ring read: bits ptr .. ptr+PeekBits-1 of {slot1, slot0}, wrapping into slot 0.
+  logic [2*WordBits+PeekBits-1:0] ring;
+  assign ring   = {slot0_q[PeekBits-1:0], slot1_q, slot0_q};
+  assign peek_o = PeekBits'(ring >> ptr_q);
+
+  always_comb begin
+    valid_d    = valid_q;
+    last_d     = last_q;
+    wr_d       = wr_q;
+    got_last_d = got_last_q;
+    ptr_d      = ptr_q;
+    load0      = 1'b0;
+    load1      = 1'b0;
+    if (flush_i) begin
+      valid_d    = 2'b00;
+      got_last_d = 1'b0;
+      wr_d       = 1'b0;
+      ptr_d      = flush_ptr_i;
+      if (load_i) begin
+        load0      = 1'b1;
+        valid_d[0] = 1'b1;
+        last_d[0]  = word_last_i;
+        got_last_d = word_last_i;
+        wr_d       = 1'b1;
+      end
+    end else begin
+      if (consume_i) begin
+        ptr_d = ptr_q + PtrBits'(need_i);
+        if (retire) begin
+          if (cur) valid_d[1] = 1'b0;
+          else     valid_d[0] = 1'b0;
+        end
+      end
+      if (load_i) begin
+        load0      = !wr_q;
+        load1      = wr_q;
+        if (wr_q) begin
+          valid_d[1] = 1'b1;
+          last_d[1]  = word_last_i;
+        end else begin
+          valid_d[0] = 1'b1;
+          last_d[0]  = word_last_i;
+        end
+        wr_d       = !wr_q;
+        got_last_d = got_last_q || word_last_i;
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      valid_q    <= 2'b00;
+      got_last_q <= 1'b0;
+      wr_q       <= 1'b0;
+    end else begin
+      valid_q    <= valid_d;
+      got_last_q <= got_last_d;
+      wr_q       <= wr_d;
+    end
+  end
+
+  // Datapath: words, their last flags and the pointer are only meaningful while valid.
+  always_ff @(posedge clk_i) begin
+    last_q <= last_d;
+    ptr_q  <= ptr_d;
+    if (load0) slot0_q <= word_i;
+    if (load1) slot1_q <= word_i;
+  end
+endmodule : tern_decomp_window
+
+`default_nettype wire
