@@ -40,4 +40,35 @@ int64_t wrap_signed(int64_t v, int bits) {
   return static_cast<int64_t>(u ^ m) - static_cast<int64_t>(m);
 }
 
+int64_t act_decode(ActKind k, uint64_t raw, int bits, bool is_signed) {
+  switch (k) {
+    case ActKind::kInt: return act_value(raw, bits, is_signed);
+    case ActKind::kLog2: return decode_weight(WeightType::kLog2, static_cast<uint32_t>(raw & 15u)).value_or(0);
+    case ActKind::kBipolar: return (raw & 1u) ? 1 : -1;
+  }
+  throw std::invalid_argument("act_decode: bad activation kind");
+}
+
+bool act_kind_supported(WeightType t, ActKind k, int act_bits) {
+  switch (k) {
+    case ActKind::kInt: return act_bits >= 1 && act_bits <= 32;
+    case ActKind::kLog2: return t == WeightType::kLog2 && act_bits == 4;
+    case ActKind::kBipolar: return t == WeightType::kBinary && act_bits == 1;
+  }
+  return false;
+}
+
+int act_prod_bits(WeightType t, int int_bits, int act_bits, ActKind k) {
+  switch (k) {
+    case ActKind::kInt: return prod_bits(t, int_bits, act_bits);
+    case ActKind::kLog2: return 14;
+    case ActKind::kBipolar: return 2;
+  }
+  throw std::invalid_argument("act_prod_bits: bad activation kind");
+}
+
+int act_acc_bits(WeightType t, int int_bits, int act_bits, ActKind k, int64_t max_len) {
+  return act_prod_bits(t, int_bits, act_bits, k) + clog2c(max_len);
+}
+
 }  // namespace tern

@@ -15,20 +15,32 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import units as unit_defs  # noqa: E402
 from units import UNITS  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIBERTY = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib"
 
 
-def rtl_sources():
+def rtl_sources(top):
+    """tern_pkg plus the files of `top` and of every module it references (files are named after their
+    module), so that an unrelated file elsewhere in rtl/ cannot break a unit's synthesis."""
     pkg = os.path.join(ROOT, "rtl", "common", "tern_pkg.sv")
-    files = [pkg]
+    by_name = {}
     for d, _, fs in sorted(os.walk(os.path.join(ROOT, "rtl"))):
         for f in sorted(fs):
-            p = os.path.join(d, f)
-            if f.endswith(".sv") and p != pkg:
-                files.append(p)
+            if f.endswith(".sv"):
+                by_name.setdefault(f[:-3], os.path.join(d, f))
+    files, todo, seen = [pkg], [top], {top, "tern_pkg"}
+    while todo:
+        path = by_name.get(todo.pop())
+        if not path:
+            continue
+        files.append(path)
+        for ref in re.findall(r"\b(tern_\w+)\b", open(path).read()):
+            if ref in by_name and ref not in seen:
+                seen.add(ref)
+                todo.append(ref)
     return files
 
 
@@ -71,7 +83,7 @@ def cell_counts(text):
 
 def synth_unit(unit):
     name, top, params, lanes, group, baseline = unit
-    read = "read_verilog -sv " + " ".join(rtl_sources()) + "\n"
+    read = "read_verilog -sv " + " ".join(rtl_sources(top)) + "\n"
     chp = "".join(f"chparam -set {k} {v} {top}\n" for k, v in params.items())
     head = read + chp + f"hierarchy -check -top {top}\n"
     res = {"name": name, "top": top, "params": params, "lanes": lanes, "group": group, "baseline": baseline}
@@ -158,6 +170,9 @@ def main():
     with cf.ThreadPoolExecutor(max_workers=args.jobs) as ex:
         results = list(ex.map(synth_unit, units))
     text = table(results)
+    anchors = getattr(unit_defs, "anchors", None)  # anchor comparisons defined in synth/units.py
+    if anchors:
+        text += "\n" + anchors(results)
     extra = args.extra or os.path.join(ROOT, "synth", "area_notes.md")
     if os.path.exists(extra):
         text += "\n" + open(extra).read()

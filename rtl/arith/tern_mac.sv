@@ -19,7 +19,8 @@ module tern_mac #(
   parameter int unsigned AccWidth  = 0,     // 0: the minimum for MaxLen; else a wider accumulator
   parameter int unsigned ActKind   = tern_pkg::AkInt,
   localparam int unsigned CodeBits = tern_pkg::code_bits(WgtType, IntBits),
-  localparam int unsigned MinAcc   = tern_pkg::act_acc_bits(WgtType, IntBits, ActBits, ActKind, MaxLen),
+  localparam int unsigned MinAcc   = tern_pkg::act_acc_bits(WgtType, IntBits, ActBits, ActKind,
+                                                            MaxLen),
   localparam int unsigned AccBits  = (AccWidth == 0) ? MinAcc : AccWidth
 ) (
   input  logic                      clk_i,

@@ -24,7 +24,7 @@ module tern_mul #(
       || (ActKind == tern_pkg::AkLog2 && (WgtType != tern_pkg::WtLog2 || ActBits != 4))
       || (ActKind == tern_pkg::AkBipolar && (WgtType != tern_pkg::WtBinary || ActBits != 1)))
   begin : gen_check_kind
-    $error("tern_mul: ActKind log2 needs WtLog2 and ActBits 4; bipolar needs WtBinary and ActBits 1");
+    $error("tern_mul: ActKind log2 needs WtLog2, ActBits 4; bipolar needs WtBinary, ActBits 1");
   end
 
   if (ActKind == tern_pkg::AkLog2) begin : gen_logact

@@ -1,5 +1,5 @@
 // Log-domain activation times log-domain weight: both are 4-bit codes {sign, f[2:0]} (f = 0 zero,
-// else +-2^(f-1); 1000 reserved = 0), so the product is exactly sign * 2^(ea+ew) with ea+ew in 0..12.
+// else +-2^(f-1); 1000 reserved = 0), so the product is exactly sign * 2^(ea+ew), ea+ew in 0..12.
 // No multiplier and no adder: the exponent sum is one-hot decoded, and a negative power of two is
 // written directly in two's complement (-2^e = ones from bit e upwards).
 `default_nettype none

@@ -63,9 +63,10 @@ package tern_pkg;
 
   // Activation kinds (MAC parameter `ActKind`): how an activation lane of act_i is read.
   localparam int unsigned AkInt     = 0;  // ActBits-wide integer, two's complement if ActSigned
-  localparam int unsigned AkLog2    = 1;  // 4-bit code {sign, f} as WtLog2: f = 0 zero, else
-                                          // +-2^(f-1); 1000 reserved (= 0); only with WtLog2 weights
-  localparam int unsigned AkBipolar = 2;  // 1 bit: 1 = +1, 0 = -1; only with WtBinary weights (XNOR)
+  // AkLog2: 4-bit code {sign, f} as WtLog2 (f = 0 zero, else +-2^(f-1); 1000 reserved = 0), only
+  // with WtLog2 weights. AkBipolar: 1 bit, 1 = +1 and 0 = -1, only with WtBinary weights (XNOR).
+  localparam int unsigned AkLog2    = 1;
+  localparam int unsigned AkBipolar = 2;
   localparam int unsigned AkCount   = 3;
 
   // Signed width of one product for an activation kind (AkInt: prod_bits). Log x log products are

@@ -13,6 +13,7 @@
 
 namespace {
 
+using tern::ActKind;
 using tern::WeightType;
 
 struct Beat {
@@ -26,8 +27,13 @@ template <class Cfg>
 class MacTest : public ::testing::Test {
  protected:
   static constexpr auto kType = static_cast<WeightType>(Cfg::WgtType);
+  static constexpr auto kKind = static_cast<ActKind>(Cfg::ActKind);
   static int cbits() { return tern::code_bits(kType, Cfg::IntBits); }
-  static int abits() { return tern::acc_bits(kType, Cfg::IntBits, Cfg::ActBits, Cfg::MaxLen); }
+  static int abits() {
+    const int min = tern::act_acc_bits(kType, Cfg::IntBits, Cfg::ActBits, kKind, Cfg::MaxLen);
+    return Cfg::AccWidth ? static_cast<int>(Cfg::AccWidth) : min;
+  }
+  static int64_t act_of(uint64_t raw) { return tern::act_decode(kKind, raw, Cfg::ActBits, Cfg::ActSigned != 0); }
 
   // Random vector of `len` beats; `zero_p` is the probability of a zero weight code.
   static std::vector<Beat> random_vector(std::mt19937_64& rng, int len, double zero_p) {
@@ -44,7 +50,7 @@ class MacTest : public ::testing::Test {
         b.codes.push_back(*tern::encode_weight(kType, w, Cfg::IntBits));
         const uint64_t r = araw(rng);
         b.raw_acts.push_back(r);
-        b.acts.push_back(tern::act_value(r, Cfg::ActBits, Cfg::ActSigned != 0));
+        b.acts.push_back(act_of(r));
       }
       b.last = (i == len - 1);
     }
@@ -138,24 +144,40 @@ TYPED_TEST(MacTest, LockstepUnderRandomStalls) {
 TYPED_TEST(MacTest, NoOverflowAtMaxLength) {
   using Cfg = TypeParam;
   using T = MacTest<Cfg>;
-  // Largest-magnitude products in both directions over the documented maximum length.
+  // Largest-magnitude products in both directions over the documented maximum length: the extreme
+  // weights times the extreme activations (every raw activation code is tried for the extremes).
   const auto values = tern::weight_values(T::kType, Cfg::IntBits);
-  const uint64_t amax_raw = Cfg::ActSigned ? (uint64_t{1} << (Cfg::ActBits - 1)) : (uint64_t{1} << Cfg::ActBits) - 1;
+  uint64_t raw_lo = 0, raw_hi = 0;
+  for (uint64_t r = 0; r < (uint64_t{1} << Cfg::ActBits); ++r) {
+    if (T::act_of(r) < T::act_of(raw_lo)) raw_lo = r;
+    if (T::act_of(r) > T::act_of(raw_hi)) raw_hi = r;
+  }
+  int64_t max_abs = 0;
   for (int32_t w : {values.front(), values.back()}) {
-    std::vector<Beat> v(Cfg::MaxLen / Cfg::Lanes);
-    int64_t want = 0;
-    for (size_t i = 0; i < v.size(); ++i) {
-      for (int l = 0; l < Cfg::Lanes; ++l) {
-        v[i].codes.push_back(*tern::encode_weight(T::kType, w, Cfg::IntBits));
-        v[i].raw_acts.push_back(amax_raw);
-        v[i].acts.push_back(tern::act_value(amax_raw, Cfg::ActBits, Cfg::ActSigned != 0));
-        want += v[i].acts.back() * w;
+    for (uint64_t raw : {raw_lo, raw_hi}) {
+      std::vector<Beat> v(Cfg::MaxLen / Cfg::Lanes);
+      int64_t want = 0;
+      for (size_t i = 0; i < v.size(); ++i) {
+        for (int l = 0; l < Cfg::Lanes; ++l) {
+          v[i].codes.push_back(*tern::encode_weight(T::kType, w, Cfg::IntBits));
+          v[i].raw_acts.push_back(raw);
+          v[i].acts.push_back(T::act_of(raw));
+          want += v[i].acts.back() * w;
+        }
+        v[i].last = (i + 1 == v.size());
       }
-      v[i].last = (i + 1 == v.size());
+      const auto got = T::run({v}, 1.0, 1.0, 3, std::string(Cfg::kName) + "_maxlen");
+      ASSERT_EQ(got.size(), 1u);
+      EXPECT_EQ(got[0], want) << Cfg::kName << " w=" << w << " act=" << T::act_of(raw);
+      max_abs = std::max(max_abs, want < 0 ? -want : want);
     }
-    const auto got = T::run({v}, 1.0, 1.0, 3, std::string(Cfg::kName) + "_maxlen");
-    ASSERT_EQ(got.size(), 1u);
-    EXPECT_EQ(got[0], want) << Cfg::kName << " w=" << w;
+  }
+  // Sze's 2N+M rule for the INT MAC at minimum width is tight: the largest sum needs every bit, so one
+  // bit less would overflow (the other types use a fixed value width with slack).
+  if (T::kType == WeightType::kInt8 && T::kKind == ActKind::kInt && Cfg::AccWidth == 0 &&
+      (Cfg::MaxLen & (Cfg::MaxLen - 1)) == 0) {
+    EXPECT_GE(max_abs, int64_t{1} << (T::abits() - 2)) << Cfg::kName << " accumulator wider than needed";
+    EXPECT_LT(max_abs, int64_t{1} << (T::abits() - 1)) << Cfg::kName;
   }
 }
 
