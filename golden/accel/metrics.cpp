@@ -1,0 +1,40 @@
+// Layer metrics: MAC counts from the model, bounds from the program, cycles from the statistics.
+#include "golden/accel/metrics.hpp"
+
+#include <algorithm>
+
+namespace tern {
+
+LayerMetrics layer_metrics(const Model& m, const Program& p, size_t i, const LayerStats& s) {
+  const Layer& L = m.layers.at(p.layers.at(i).model_layer);
+  const CompiledLayer& cl = p.layers[i];
+  const Descriptor& d = cl.desc;
+  LayerMetrics r;
+  r.name = L.name;
+  r.cycles = s.cycles;
+  r.bytes = s.bytes_read + s.bytes_written;
+  r.memory_bound = (r.bytes + 7) / 8;
+  if (L.type == LayerType::kMaxPool) {
+    r.type = "maxpool";
+    r.compute_bound = static_cast<uint64_t>(int64_t{L.C} * L.E * L.F * L.R * L.S);
+  } else {
+    r.type = L.type == LayerType::kConv ? "conv" : "fc";
+    r.wtype = to_string(L.wtype);
+    r.format = to_string(static_cast<Format>(d.fmt));
+    r.act_bits = L.act_bits;
+    r.bitserial = d.bitserial;
+    r.weights = cl.dense_weights;
+    r.nnz = cl.nnz;
+    const int64_t pixels = int64_t{L.E} * L.F;
+    r.macs = r.weights * pixels;
+    r.macs_nz = r.nnz * pixels;
+    const int planes = d.bitserial ? d.act_bits : 1;
+    // P lanes work on P images: the batch's nz MACs / P lanes = one image's nz MACs.
+    r.compute_bound = static_cast<uint64_t>(r.macs_nz * planes);
+  }
+  r.ideal = std::max(r.compute_bound, r.memory_bound);
+  r.utilisation = r.cycles ? static_cast<double>(r.ideal) / static_cast<double>(r.cycles) : 0.0;
+  return r;
+}
+
+}  // namespace tern

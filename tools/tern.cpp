@@ -1,0 +1,444 @@
+// tern: the command-line front end — compile a model for the accelerator, run it on a data set through the
+// golden model and the RTL (accuracy, agreement, cycles, utilisation), and print its spec sheet.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "Vtern_default.h"
+#include "Vtern_default___024root.h"
+#include "golden/accel/metrics.hpp"
+#include "golden/net/dataset.hpp"
+#include "golden/net/reference.hpp"
+#include "tools/driver.hpp"
+
+namespace {
+
+using namespace tern;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string model;
+  std::string data;  // default: the model's data set
+  std::string format = "rle";
+  std::string bitserial;  // comma list of layer indices or "all"
+  int golden_images = 10000;
+  int rtl_images = 64;
+  double clock_mhz = 100.0;
+  std::string clock_source = "stated (not measured)";
+  std::string json;
+  bool quiet = false;
+};
+
+std::string repo_root() {
+  const char* r = std::getenv("TERN_ROOT");
+  if (r) return r;
+  return ".";
+}
+
+CompileOptions compile_options(const Model& m, const Options& o) {
+  CompileOptions c;
+  const auto f = parse_format(o.format);
+  if (!f) throw std::invalid_argument("--format: '" + o.format + "' is not dense, rle, bitmap or csc");
+  std::vector<bool> bs(m.layers.size(), false);
+  if (o.bitserial == "all") {
+    std::fill(bs.begin(), bs.end(), true);
+  } else if (!o.bitserial.empty()) {
+    std::stringstream ss(o.bitserial);
+    std::string tok;
+    while (std::getline(ss, tok, ',')) {
+      size_t pos = 0;
+      int i = -1;
+      try {
+        i = std::stoi(tok, &pos);
+      } catch (const std::exception&) {
+        pos = 0;
+      }
+      if (pos != tok.size() || i < 0 || i >= static_cast<int>(m.layers.size())) {
+        throw std::invalid_argument("--bitserial: '" + tok + "' is not a layer index 0.." +
+                                    std::to_string(m.layers.size() - 1));
+      }
+      bs[static_cast<size_t>(i)] = true;
+    }
+  }
+  for (size_t i = 0; i < m.layers.size(); ++i) {
+    LayerChoice ch;
+    ch.format = *f;
+    ch.auto_format = true;
+    const Layer& L = m.layers[i];
+    ch.bitserial = bs[i] && L.has_weights() && !(L.act_bits == 1 && L.act_signed);
+    c.layers.push_back(ch);
+  }
+  return c;
+}
+
+void progress(const char* what, int done, int total, bool quiet) {
+  if (quiet) return;
+  const int width = 30;
+  const int fill = total ? done * width / total : width;
+  std::fprintf(stderr, "\r%-8s [%s%s] %d/%d", what, std::string(static_cast<size_t>(fill), '#').c_str(),
+               std::string(static_cast<size_t>(width - fill), '.').c_str(), done, total);
+  if (done == total) std::fprintf(stderr, "\n");
+}
+
+// Golden accuracy over the first n images, two threads.
+std::pair<int, int> golden_accuracy(const Model& m, const Dataset& ds, int n, bool quiet) {
+  n = std::min<int>(n, static_cast<int>(ds.images.size()));
+  std::atomic<int> next{0}, correct{0}, done{0};
+  auto worker = [&]() {
+    for (int i; (i = next++) < n;) {
+      const auto outs = run_reference(m, ds.images[static_cast<size_t>(i)]);
+      if (argmax(outs.back()) == ds.labels[static_cast<size_t>(i)]) ++correct;
+      ++done;
+    }
+  };
+  std::thread t1(worker), t2(worker);
+  while (done < n) {
+    progress("golden", done, n, quiet);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  t1.join();
+  t2.join();
+  progress("golden", n, n, quiet);
+  return {correct.load(), n};
+}
+
+struct RtlSummary {
+  int images = 0, correct = 0, agree_images = 0, batches = 0;
+  int layer_mismatches = 0, cycle_mismatches = 0;
+  uint64_t rtl_cycles = 0;  // sum over batches of the run cycle counter
+  double rtl_seconds = 0, golden_seconds = 0;
+  std::vector<LayerStats> stats;  // of the first batch
+  std::string first_error;
+};
+
+RtlSummary run_rtl(RtlBackend<Vtern_default>& rtl, const Model& m, const Program& base, const Dataset& ds, int n,
+                   bool quiet) {
+  RtlSummary s;
+  GoldenBackend gold;
+  const int P = base.hw.lanes;
+  n = std::min<int>(n, static_cast<int>(ds.images.size()));
+  for (int b = 0; b * P < n; ++b) {
+    Program p = base;
+    std::vector<std::vector<uint8_t>> imgs;
+    for (int l = 0; l < P && b * P + l < n; ++l) imgs.push_back(ds.images[static_cast<size_t>(b * P + l)]);
+    place_inputs(p, imgs);
+    auto t0 = Clock::now();
+    const BatchResult r = rtl.run(p);
+    auto t1 = Clock::now();
+    const BatchResult g = gold.run(p);
+    auto t2 = Clock::now();
+    s.rtl_seconds += std::chrono::duration<double>(t1 - t0).count();
+    s.golden_seconds += std::chrono::duration<double>(t2 - t1).count();
+    ++s.batches;
+    if (!r.ok || !g.ok) {
+      if (s.first_error.empty()) s.first_error = !r.ok ? r.message : g.message;
+      s.images += static_cast<int>(imgs.size());
+      continue;
+    }
+    s.rtl_cycles += r.run_cycles;
+    if (b == 0) s.stats = r.stats;
+    for (size_t i = 0; i < p.layers.size(); ++i) {
+      if (r.stats[i].cycles != g.stats[i].cycles) ++s.cycle_mismatches;
+    }
+    for (size_t l = 0; l < imgs.size(); ++l) {
+      bool agree = true;
+      const auto ref = run_reference(m, imgs[l]);
+      for (size_t i = 0; i < p.layers.size(); ++i) {
+        const auto got = read_output(p, r.mem, i, static_cast<int>(l));
+        if (got != read_output(p, g.mem, i, static_cast<int>(l)) || got != ref[i]) {
+          agree = false;
+          ++s.layer_mismatches;
+        }
+      }
+      s.agree_images += agree;
+      const auto logits = read_output(p, r.mem, p.layers.size() - 1, static_cast<int>(l));
+      if (argmax(logits) == ds.labels[static_cast<size_t>(b * P) + l]) ++s.correct;
+      ++s.images;
+    }
+    progress("rtl", s.images, n, quiet);
+  }
+  return s;
+}
+
+void print_layer_table(std::ostream& os, const Model& m, const Program& p, const std::vector<LayerStats>& st) {
+  os << "| layer | type | weights | format | act bits | non-zero weights | nz MACs/image | cycles (batch) "
+        "| ideal | utilisation |\n|---|---|---|---|---|---|---|---|---|---|\n";
+  char buf[512];
+  for (size_t i = 0; i < p.layers.size(); ++i) {
+    const LayerMetrics lm = layer_metrics(m, p, i, st[i]);
+    if (lm.type == "maxpool") {
+      std::snprintf(buf, sizeof buf, "| %s | maxpool | - | - | - | - | - | %lu | %lu | %.3f |\n", lm.name.c_str(),
+                    static_cast<unsigned long>(lm.cycles), static_cast<unsigned long>(lm.ideal), lm.utilisation);
+    } else {
+      std::snprintf(buf, sizeof buf, "| %s | %s | %s | %s | %d%s | %ld / %ld (%.1f%%) | %ld | %lu | %lu | %.3f |\n",
+                    lm.name.c_str(), lm.type.c_str(), lm.wtype.c_str(), lm.format.c_str(), lm.act_bits,
+                    lm.bitserial ? " (bit-serial)" : "", static_cast<long>(lm.nnz), static_cast<long>(lm.weights),
+                    100.0 * static_cast<double>(lm.nnz) / static_cast<double>(std::max<int64_t>(1, lm.weights)),
+                    static_cast<long>(lm.macs_nz), static_cast<unsigned long>(lm.cycles),
+                    static_cast<unsigned long>(lm.ideal), lm.utilisation);
+    }
+    os << buf;
+  }
+}
+
+struct Sheet {
+  std::string text;
+  nlohmann::json json;
+};
+
+// Spec sheet in the style of Sze et al. Table V.
+Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>& st, std::pair<int, int> acc,
+                 const RtlSummary* rtl, const Options& o) {
+  Sheet sh;
+  std::ostringstream os;
+  int64_t weights = 0, nnz = 0, macs = 0, macs_nz = 0;
+  uint64_t cycles = 0, bytes = 0, stream_words = 0;
+  for (size_t i = 0; i < p.layers.size(); ++i) {
+    const LayerMetrics lm = layer_metrics(m, p, i, st[i]);
+    weights += lm.weights;
+    nnz += lm.nnz;
+    macs += lm.macs;
+    macs_nz += lm.macs_nz;
+    cycles += lm.cycles;
+    bytes += lm.bytes;
+    stream_words += static_cast<uint64_t>(p.layers[i].weight_words);
+  }
+  const int P = p.hw.lanes;
+  const double cyc_img = static_cast<double>(cycles) / P;
+  const double ips = o.clock_mhz * 1e6 / cyc_img;
+  char buf[256];
+  os << "## Spec sheet: " << m.name << " (" << m.dataset << ")\n\n";
+  os << "| metric | value |\n|---|---|\n";
+  std::snprintf(buf, sizeof buf, "| top-1 accuracy (golden model) | %.2f%% on %d test images |\n",
+                100.0 * acc.first / std::max(1, acc.second), acc.second);
+  os << buf;
+  if (rtl) {
+    std::snprintf(buf, sizeof buf, "| RTL vs golden agreement | %d / %d images bit-exact in every layer |\n",
+                  rtl->agree_images, rtl->images);
+    os << buf;
+    std::snprintf(buf, sizeof buf, "| RTL accuracy | %.2f%% on %d images |\n", 100.0 * rtl->correct / std::max(1, rtl->images),
+                  rtl->images);
+    os << buf;
+    std::snprintf(buf, sizeof buf, "| RTL cycles vs cycle model | %d mismatching layer counts of %zu |\n",
+                  rtl->cycle_mismatches, static_cast<size_t>(rtl->batches) * p.layers.size());
+    os << buf;
+  }
+  std::snprintf(buf, sizeof buf, "| batch size (MAC lanes) | %d |\n", P);
+  os << buf;
+  std::snprintf(buf, sizeof buf, "| weights / non-zero weights | %ld / %ld (%.1f%% zeros) |\n", static_cast<long>(weights),
+                static_cast<long>(nnz), 100.0 * (1.0 - static_cast<double>(nnz) / std::max<int64_t>(1, weights)));
+  os << buf;
+  std::snprintf(buf, sizeof buf, "| weight stream size | %lu bytes (%.2f bits per non-zero, incl. block headers) |\n",
+                static_cast<unsigned long>(8 * stream_words), 64.0 * stream_words / std::max<int64_t>(1, nnz));
+  os << buf;
+  std::snprintf(buf, sizeof buf, "| MACs / non-zero MACs per image | %ld / %ld |\n", static_cast<long>(macs),
+                static_cast<long>(macs_nz));
+  os << buf;
+  std::string bits;
+  for (const Layer& L : m.layers) {
+    if (!L.has_weights()) continue;
+    bits += (bits.empty() ? "" : ", ") + to_string(L.wtype) + "/" + std::to_string(L.act_bits) + "b";
+  }
+  os << "| weight type / activation bits per layer | " << bits << " |\n";
+  std::snprintf(buf, sizeof buf, "| cycles per batch / per image | %lu / %.0f |\n", static_cast<unsigned long>(cycles),
+                cyc_img);
+  os << buf;
+  std::snprintf(buf, sizeof buf, "| overall utilisation (sum ideal / sum cycles) | %.3f |\n", [&] {
+    uint64_t ideal = 0;
+    for (size_t i = 0; i < p.layers.size(); ++i) ideal += layer_metrics(m, p, i, st[i]).ideal;
+    return static_cast<double>(ideal) / static_cast<double>(std::max<uint64_t>(1, cycles));
+  }());
+  os << buf;
+  std::snprintf(buf, sizeof buf, "| off-chip bytes per inference | %.0f (read + written, incl. every layer's output) |\n",
+                static_cast<double>(bytes) / P);
+  os << buf;
+  std::snprintf(buf, sizeof buf, "| clock | %.1f MHz, %s |\n", o.clock_mhz, o.clock_source.c_str());
+  os << buf;
+  std::snprintf(buf, sizeof buf, "| sustained throughput | %.0f images/s at batch %d |\n", ips, P);
+  os << buf;
+  os << "\nPer layer (one batch of " << P << " images):\n\n";
+  print_layer_table(os, m, p, st);
+  sh.text = os.str();
+  sh.json = {{"model", m.name},
+             {"dataset", m.dataset},
+             {"golden_correct", acc.first},
+             {"golden_images", acc.second},
+             {"batch", P},
+             {"weights", weights},
+             {"nnz", nnz},
+             {"macs", macs},
+             {"macs_nz", macs_nz},
+             {"cycles_per_batch", cycles},
+             {"bytes_per_batch", bytes},
+             {"clock_mhz", o.clock_mhz},
+             {"images_per_s", ips}};
+  nlohmann::json layers = nlohmann::json::array();
+  for (size_t i = 0; i < p.layers.size(); ++i) {
+    const LayerMetrics lm = layer_metrics(m, p, i, st[i]);
+    layers.push_back({{"name", lm.name},
+                      {"type", lm.type},
+                      {"cycles", lm.cycles},
+                      {"ideal", lm.ideal},
+                      {"compute_bound", lm.compute_bound},
+                      {"memory_bound", lm.memory_bound},
+                      {"utilisation", lm.utilisation},
+                      {"nnz", lm.nnz},
+                      {"weights", lm.weights}});
+  }
+  sh.json["layers"] = layers;
+  if (rtl) {
+    sh.json["rtl"] = {{"images", rtl->images},
+                      {"agree", rtl->agree_images},
+                      {"correct", rtl->correct},
+                      {"cycle_mismatches", rtl->cycle_mismatches}};
+  }
+  return sh;
+}
+
+Program compile_for(const Model& m, const HwConfig& hw, const Options& o) { return compile(m, hw, compile_options(m, o)); }
+
+int cmd_info(const Options& o) {
+  const Model m = load_model(o.model);
+  std::cout << "model " << m.name << " (" << m.dataset << "), input " << m.in_C << "x" << m.in_H << "x" << m.in_W
+            << ", " << m.classes << " classes\n";
+  for (size_t i = 0; i < m.layers.size(); ++i) {
+    const Layer& L = m.layers[i];
+    std::cout << "  " << i << " " << L.name << ": ";
+    if (L.type == LayerType::kMaxPool) {
+      std::cout << "maxpool " << L.R << "x" << L.S << "/" << L.stride;
+    } else {
+      int64_t nz = 0;
+      for (int32_t w : L.weights) nz += w != 0;
+      std::cout << (L.type == LayerType::kConv ? "conv " : "fc ") << L.C << "x" << L.H << "x" << L.W << " -> " << L.M
+                << "x" << L.E << "x" << L.F << ", " << to_string(L.wtype) << ", " << L.act_bits << "-bit in, "
+                << nz << "/" << L.weights.size() << " non-zero";
+    }
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int cmd_compile(const Options& o) {
+  const Model m = load_model(o.model);
+  const Program p = compile_for(m, HwConfig{}, o);
+  std::cout << "| layer | format | stream words | non-zeros | bits/nz |\n|---|---|---|---|---|\n";
+  for (size_t i = 0; i < p.layers.size(); ++i) {
+    const CompiledLayer& cl = p.layers[i];
+    if (cl.desc.op == Op::kPool) continue;
+    std::printf("| %s | %s | %ld | %ld | %.2f |\n", m.layers[i].name.c_str(),
+                to_string(static_cast<Format>(cl.desc.fmt)).c_str(), static_cast<long>(cl.weight_words),
+                static_cast<long>(cl.nnz), 64.0 * cl.weight_words / std::max<int64_t>(1, cl.nnz));
+  }
+  std::cout << "program image: " << p.image_bytes() << " bytes\n";
+  return 0;
+}
+
+int cmd_run(Options o, bool report_only) {
+  const Model m = load_model(o.model);
+  const std::string dsname = o.data.empty() ? m.dataset : o.data;
+  const Dataset ds = load_dataset(dsname, repo_root(), "test");
+  RtlBackend<Vtern_default> probe;
+  const HwConfig hw = probe.config();  // the build's limits, from its CONFIG registers
+  const Program p = compile_for(m, hw, o);
+  const auto acc = golden_accuracy(m, ds, o.golden_images, o.quiet);
+  RtlSummary rtl;
+  std::vector<LayerStats> stats;
+  if (!report_only && o.rtl_images > 0) {
+    rtl = run_rtl(probe, m, p, ds, o.rtl_images, o.quiet);
+    if (!rtl.first_error.empty()) {
+      std::cerr << "tern: RTL run failed: " << rtl.first_error << "\n";
+      return 3;
+    }
+    stats = rtl.stats;
+  } else {
+    Program q = p;
+    std::vector<std::vector<uint8_t>> imgs(ds.images.begin(), ds.images.begin() + std::min<size_t>(hw.lanes, ds.images.size()));
+    place_inputs(q, imgs);
+    GoldenBackend g;
+    const BatchResult r = g.run(q);
+    if (!r.ok) {
+      std::cerr << "tern: golden run failed: " << r.message << "\n";
+      return 3;
+    }
+    stats = r.stats;
+  }
+  const Sheet sh = spec_sheet(m, p, stats, acc, (!report_only && o.rtl_images > 0) ? &rtl : nullptr, o);
+  std::cout << sh.text;
+  if (!report_only && o.rtl_images > 0) {
+    std::printf("\nSimulation speed: RTL %.0f cycles/s (Verilator, %d images); golden functional+cycle model %.1f images/s\n",
+                static_cast<double>(rtl.rtl_cycles) / std::max(1e-9, rtl.rtl_seconds), rtl.images,
+                rtl.images / std::max(1e-9, rtl.golden_seconds));
+  }
+  if (!o.json.empty()) {
+    std::ofstream f(o.json);
+    f << sh.json.dump(1) << "\n";
+  }
+  if (!report_only && o.rtl_images > 0 && (rtl.agree_images != rtl.images || rtl.cycle_mismatches != 0)) {
+    std::cerr << "tern: RTL and golden model disagree\n";
+    return 4;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"tern: compile and run quantised CNNs on the Tern accelerator (RTL and golden model)"};
+  app.require_subcommand(1);
+  Options o;
+  auto add_common = [&](CLI::App* c) {
+    c->add_option("model", o.model, "Tern model file (.tnm)")->required()->check(CLI::ExistingFile);
+    c->add_option("--format", o.format, "weight stream format of ternary/log/AddNet layers: dense, rle, bitmap, csc")
+        ->capture_default_str();
+    c->add_option("--bitserial", o.bitserial, "layers to run bit-serial: comma-separated indices, or 'all'");
+  };
+  auto* info = app.add_subcommand("info", "describe a model file");
+  info->add_option("model", o.model, "Tern model file (.tnm)")->required()->check(CLI::ExistingFile);
+  auto* comp = app.add_subcommand("compile", "compile a model for the default build; print stream sizes");
+  add_common(comp);
+  auto* run = app.add_subcommand("run", "run test images through the golden model and the RTL; print the spec sheet");
+  add_common(run);
+  auto* rep = app.add_subcommand("report", "spec sheet from the golden and cycle models (no RTL run)");
+  add_common(rep);
+  for (auto* c : {run, rep}) {
+    c->add_option("--data", o.data, "data set: fashion-mnist or mnist (default: the model's)");
+    c->add_option("--golden-images", o.golden_images, "test images for the golden accuracy")
+        ->check(CLI::Range(1, 1000000))
+        ->capture_default_str();
+    c->add_option("--clock-mhz", o.clock_mhz, "clock for images/s")->check(CLI::Range(0.001, 100000.0))->capture_default_str();
+    c->add_option("--clock-source", o.clock_source, "where the clock figure comes from (printed)");
+    c->add_option("--json", o.json, "also write the spec sheet as JSON");
+    c->add_flag("--quiet", o.quiet, "no progress bars");
+  }
+  run->add_option("--rtl-images", o.rtl_images, "test images through the RTL (batches of the lane count)")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*info) return cmd_info(o);
+    if (*comp) return cmd_compile(o);
+    if (*run) return cmd_run(o, false);
+    if (*rep) return cmd_run(o, true);
+  } catch (const ModelError& e) {
+    std::cerr << "tern: bad model file: " << e.what() << "\n";
+    return 2;
+  } catch (const CompileError& e) {
+    std::cerr << "tern: cannot compile: " << e.what() << "\n";
+    return 2;
+  } catch (const DataError& e) {
+    std::cerr << "tern: data: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "tern: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}
