@@ -74,26 +74,35 @@ std::vector<int32_t> run_layer(const Layer& L, const std::vector<int32_t>& in) {
   if (L.type != LayerType::kMaxPool) {
     // The same loop nest as accumulate(), with each filter's zero weights dropped once up front.
     struct Tap {
-      int c, r, s;
+      int r, s;
+      int64_t off;  // c*H*W + r*W + s
       int64_t w;
     };
+    const bool xnor = L.act_bits == 1 && L.act_signed;
     for (int m = 0; m < L.M; ++m) {
       std::vector<Tap> taps;
       for (int c = 0; c < L.C; ++c) {
         for (int r = 0; r < L.R; ++r) {
           for (int s = 0; s < L.S; ++s) {
             const int64_t w = L.eff_weight(m, c, r, s);
-            if (w != 0) taps.push_back({c, r, s, w});
+            if (w != 0) taps.push_back({r, s, (int64_t{c} * L.H + r) * L.W + s, w});
           }
         }
       }
       for (int y = 0; y < L.E; ++y) {
+        const int y0 = y * L.stride - L.pad;
         for (int x = 0; x < L.F; ++x) {
+          const int x0 = x * L.stride - L.pad;
+          const bool inside = y0 >= 0 && x0 >= 0 && y0 + L.R <= L.H && x0 + L.S <= L.W;
+          const int64_t base = int64_t{y0} * L.W + x0;  // may be negative; only valid taps are read
           int64_t acc = 0;
           for (const Tap& t : taps) {
-            const int iy = y * L.stride - L.pad + t.r, ix = x * L.stride - L.pad + t.s;
-            if (iy < 0 || iy >= L.H || ix < 0 || ix >= L.W) continue;
-            acc += t.w * act_operand(L, in[(static_cast<size_t>(t.c) * L.H + iy) * L.W + ix]);
+            if (!inside) {
+              const int iy = y0 + t.r, ix = x0 + t.s;
+              if (iy < 0 || iy >= L.H || ix < 0 || ix >= L.W) continue;
+            }
+            const int32_t a = in[static_cast<size_t>(base + t.off)];
+            acc += t.w * (xnor ? (a ? 1 : -1) : a);
           }
           out[(static_cast<size_t>(m) * L.E + y) * L.F + x] = requantise(L, m, acc);
         }
