@@ -228,11 +228,38 @@ def emit(res):
     return "".join(lines)
 
 
+def doc(res):
+    """Markdown: the slot options and, per code, the terms the structure adds."""
+    mags = magnitudes()
+    out = []
+    for k in (2, 3, 4):
+        slots, table, maxcode = res[k]
+        out.append("%d-Add (codes 1..%d; %d slots, %d adders):\n" % (k, maxcode, k + 1, k))
+        out.append("| code | coefficient | terms (act << s) |")
+        out.append("|---|---|---|")
+        for code in range(1, maxcode + 1):
+            sels, subs = table[code]
+            terms = []
+            for s_, sel in enumerate(sels):
+                o = slots[s_][sel]
+                if o is ZERO:
+                    continue
+                sign = "-" if s_ > 0 and subs[s_ - 1] else "+"
+                terms.append("%s%d" % (sign, 1 << o))
+            out.append("| %d | %d | %s |" % (code, code_value(k, mags[k], code), " ".join(terms)))
+        out.append("")
+    return "\n".join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="fail if the SV file is not up to date")
+    ap.add_argument("--doc", action="store_true", help="print the per-coefficient terms as markdown")
     args = ap.parse_args()
     res = build()
+    if args.doc:
+        print(doc(res))
+        return
     text = open(SV).read()
     if BEGIN not in text or END not in text:
         sys.exit("addnet_gen: markers not found in " + SV)

@@ -148,15 +148,13 @@ class BitSerialMacTest : public ::testing::Test {
   }
 
   static std::vector<int64_t> run(const std::vector<Vec>& vecs, double p_in, double p_out, uint64_t seed,
-                                  const std::string& name, std::vector<uint64_t>* first_accept = nullptr,
-                                  std::vector<uint64_t>* out_cycles = nullptr) {
+                                  const std::string& name, std::vector<uint64_t>* out_cycles = nullptr) {
     std::deque<BitPlane> pending;
     for (const auto& v : vecs) {
       for (const auto& b : v.beats) {
         for (auto& p : T::planes(b)) pending.push_back(p);
       }
     }
-    (void)first_accept;
     BitPlane idle;
     idle.bits.assign(T::kLanes, 0);
     idle.codes.assign(T::kLanes, 0);
@@ -210,8 +208,7 @@ TYPED_TEST(BitSerialMacTest, LatencyIsBitsAndThroughputOneBeatPerBits) {
       if (beats * T::kLanes > Cfg::MaxLen) continue;
       const Vec v = T::random_vector(rng, beats, 0.0, nb, true);
       std::vector<uint64_t> cycles;
-      const auto got = BitSerialMacTest<Cfg>::run({v}, 1.0, 1.0, 1, std::string(Cfg::kName) + "_latency", nullptr,
-                                                  &cycles);
+      const auto got = BitSerialMacTest<Cfg>::run({v}, 1.0, 1.0, 1, std::string(Cfg::kName) + "_latency", &cycles);
       ASSERT_EQ(got.size(), 1u);
       EXPECT_EQ(got[0], v.want);
       // After reset() the first plane is accepted in cycle 2 (two reset edges).
