@@ -149,7 +149,7 @@ DecompModel::Comb DecompModel::comb(const DecompIn& in) const {
       const int g = c.gsel + 1;
       const uint64_t cnt_hdr = (head >> 3) & len_mask_;
       c.rem = hdr_ ? cnt_hdr : rem_;
-      const bool hdr_bad = hdr_ && (g > p_.gap_bits || cnt_hdr > len_);
+      const bool hdr_bad = hdr_ && g > p_.gap_bits;
       c.empty = (c.rem == 0);
       const uint64_t gmask = low_mask(std::min(g, p_.gap_bits));
       const uint64_t gap = pk & gmask;
@@ -172,11 +172,10 @@ DecompModel::Comb DecompModel::comb(const DecompIn& in) const {
           else c.out_v = true;
         } else if (!c.have) {
           if (got_last_) fail(DecompError::kTruncated);
-        } else if (c.esc) {
-          if (c.sum >= lim_) fail(DecompError::kIndex);
-          else c.skip = true;
         } else if (c.sum >= len_) {
           fail(DecompError::kIndex);
+        } else if (c.esc) {
+          c.skip = true;
         } else if (bad_code) {
           fail(DecompError::kCode);
         } else if (final_nz && !c.end_ok) {
@@ -194,7 +193,6 @@ DecompModel::Comb DecompModel::comb(const DecompIn& in) const {
       const uint64_t bmask = low_mask(b);
       const uint64_t cnt_hdr = head & len_mask_;
       c.rem = hdr_ ? cnt_hdr : rem_;
-      const bool hdr_bad = hdr_ && (cnt_hdr > len_);
       c.empty = (c.rem == 0);
       c.in_blk = (mask_ != 0);
       const uint64_t m = c.in_blk ? mask_ : (pk & bmask);
@@ -218,8 +216,6 @@ DecompModel::Comb DecompModel::comb(const DecompIn& in) const {
       if (run_) {
         if (!c.cur_valid) {
           if (got_last_) fail(DecompError::kTruncated);
-        } else if (hdr_bad) {
-          fail(DecompError::kField);
         } else if (c.empty) {
           if (!c.end_ok) fail(DecompError::kNoEnd);
           else c.out_v = true;
@@ -246,7 +242,6 @@ DecompModel::Comb DecompModel::comb(const DecompIn& in) const {
       const int rb = p_.run_bits;
       const uint64_t cnt_hdr = head & len_mask_;
       c.rem = hdr_ ? cnt_hdr : rem_;
-      const bool hdr_bad = hdr_ && (cnt_hdr > len_);
       c.empty = (c.rem == 0);
       const uint64_t run = pk & low_mask(rb);
       c.code = static_cast<uint32_t>((pk >> rb) & low_mask(p_.max_code_bits) & cbmask);
@@ -259,8 +254,6 @@ DecompModel::Comb DecompModel::comb(const DecompIn& in) const {
       if (run_) {
         if (!c.cur_valid) {
           if (got_last_) fail(DecompError::kTruncated);
-        } else if (hdr_bad) {
-          fail(DecompError::kField);
         } else if (c.empty) {
           if (!c.end_ok) fail(DecompError::kNoEnd);
           else c.out_v = true;
@@ -362,7 +355,6 @@ void DecompModel::tick(const DecompIn& in) {
       if (c.go) {
         hdr_ = true;
         last_idx_ = low_mask(sum_bits_);
-        lim_ = (row_len_in - 1) & low_mask(cnt_bits);
         len_mask_ = c.len_mask_in;
       } else if (c.consume) {
         hdr_ = false;

@@ -70,7 +70,6 @@ class DecompModel {
   int gsel_ = 0;
   uint64_t rem_ = 0;
   uint64_t last_idx_ = 0;  // modulo 2^sum_bits_
-  uint64_t lim_ = 0;
   uint64_t len_mask_ = 0;
   uint64_t mask_ = 0, blk_ = 0, nb_ = 0;  // bitmap
   uint64_t pos_ = 0;                      // dense

@@ -35,11 +35,6 @@ void decode_bitmap(DecodeResult& res, const RowCtx& c) {
     return;
   }
   const auto count = static_cast<int64_t>(c.r.get(0, l));
-  if (count > c.row_len) {
-    fail(res, DecompError::kField, 0,
-         "header counts " + std::to_string(count) + " non-zeros in a row of " + std::to_string(c.row_len));
-    return;
-  }
   if (count == 0) {
     if (!ends_in_last_word(c.r, l)) {
       fail(res, DecompError::kNoEnd, 0, "empty row's header is not in the row's last word");

@@ -74,11 +74,6 @@ void decode_rle(DecodeResult& res, const RowCtx& c) {
          "gap width " + std::to_string(g) + " above the decoder's GapBits " + std::to_string(c.p.gap_bits));
     return;
   }
-  if (count > c.row_len) {
-    fail(res, DecompError::kField, 3,
-         "header counts " + std::to_string(count) + " non-zeros in a row of " + std::to_string(c.row_len));
-    return;
-  }
   if (count == 0) {
     if (!ends_in_last_word(c.r, hdr)) {
       fail(res, DecompError::kNoEnd, 0, "empty row's header is not in the row's last word");
@@ -100,10 +95,9 @@ void decode_rle(DecodeResult& res, const RowCtx& c) {
     }
     const auto gap = static_cast<int64_t>(c.r.get(pos, g));
     if (gap == 0) {
-      if (last + m >= c.row_len - 1) {
+      if (last + m >= c.row_len) {
         fail(res, DecompError::kIndex, pos,
-             "escape skips to position " + std::to_string(last + m + 1) + ", no room left in a row of " +
-                 std::to_string(c.row_len));
+             "escape skips to index " + std::to_string(last + m) + " >= row length " + std::to_string(c.row_len));
         return;
       }
       last += m;

@@ -99,17 +99,15 @@ module tern_decomp_bitmap #(
   end
 
   // ---- bit window --------------------------------------------------------------------------------
-  logic                free, got_last, cur_valid, have, end_ok, consume, load;
+  logic                free, first, got_last, cur_valid, have, end_ok, consume, load;
   logic [PeekBits-1:0] peek;
-  logic [HeadBits-1:0] head;
   logic [NeedBits-1:0] need;
 
   assign load = word_valid_i && word_ready_o;
 
   tern_decomp_window #(
     .WordBits(WordBits),
-    .PeekBits(PeekBits),
-    .HeadBits(HeadBits)
+    .PeekBits(PeekBits)
   ) i_window (
     .clk_i,
     .rst_ni,
@@ -119,10 +117,10 @@ module tern_decomp_bitmap #(
     .word_i,
     .word_last_i,
     .free_o     (free),
+    .first_o    (first),
     .got_last_o (got_last),
     .cur_valid_o(cur_valid),
     .peek_o     (peek),
-    .head_o     (head),
     .need_i     (need),
     .have_o     (have),
     .end_ok_o   (end_ok),
@@ -130,14 +128,12 @@ module tern_decomp_bitmap #(
   );
 
   // ---- entry decode ------------------------------------------------------------------------------
-  logic                   hdr_q;       // the header is still unread (first decode cycle of the row)
   logic [CntBits-1:0]     rem_q, rem;  // non-zeros still to emit
   logic [BlockBits-1:0]   mask_q;      // current block's non-zeros not yet emitted
   logic [BlkBits-1:0]     blk_q;       // current block number
   logic [BlkBits-1:0]     nb_q;        // number of the next block to read
   logic [BlkBits-1:0]     nb_inc, bnum;
-  logic [CntBits-1:0]     cnt_hdr;
-  logic                   hdr_bad, empty, in_blk, mzero, final_nz, ternary, bad_code;
+  logic                   empty, in_blk, mzero, final_nz, ternary, bad_code;
   logic [BlockBits-1:0]   m, m_next;
   logic [BitBits-1:0]     bit_pos;
   logic [IdxBits+1:0]     idx, next_base;
@@ -146,9 +142,7 @@ module tern_decomp_bitmap #(
   logic                   skip, out_v, fire;
 
   assign ternary = (wt == 3'(tern_pkg::WtTernary));
-  assign cnt_hdr = head[CntBits-1:0] & len_mask_q;
-  assign rem     = hdr_q ? cnt_hdr : rem_q;
-  assign hdr_bad = hdr_q && (cnt_hdr > row_len);
+  assign rem     = rem_q & len_mask_q;  // the count is latched raw from the first word
   assign empty   = (rem == '0);
   assign pb      = ternary ? 4'd1 : cb;
   assign in_blk  = (mask_q != '0);
@@ -187,9 +181,6 @@ module tern_decomp_bitmap #(
           det      = 1'b1;
           det_code = 3'(tern_pkg::DecErrTrunc);
         end
-      end else if (hdr_bad) begin
-        det      = 1'b1;
-        det_code = 3'(tern_pkg::DecErrField);
       end else if (empty) begin
         if (!end_ok) begin
           det      = 1'b1;
@@ -233,22 +224,22 @@ module tern_decomp_bitmap #(
 
   always_ff @(posedge clk_i) begin
     if (go) begin
-      hdr_q      <= 1'b1;
       mask_q     <= '0;
       nb_q       <= '0;
       len_mask_q <= len_mask;
     end else if (skip) begin
-      hdr_q <= 1'b0;
-      rem_q <= rem;
-      nb_q  <= nb_inc;
+      nb_q <= nb_inc;
     end else if (fire) begin
-      hdr_q  <= 1'b0;
-      rem_q  <= rem - 1'b1;
       mask_q <= m_next;
       if (!in_blk) begin
         blk_q <= nb_q;
         nb_q  <= nb_inc;
       end
+    end
+    if (first) begin
+      rem_q <= word_i[CntBits-1:0];  // the header: the non-zero count (raw, used under len_mask_q)
+    end else if (fire) begin
+      rem_q <= rem_q - 1'b1;
     end
   end
 

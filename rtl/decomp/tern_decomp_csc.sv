@@ -96,17 +96,15 @@ module tern_decomp_csc #(
   end
 
   // ---- bit window --------------------------------------------------------------------------------
-  logic                free, got_last, cur_valid, have, end_ok, consume, load;
+  logic                free, first, got_last, cur_valid, have, end_ok, consume, load;
   logic [PeekBits-1:0] peek;
-  logic [HeadBits-1:0] head;
   logic [NeedBits-1:0] need;
 
   assign load = word_valid_i && word_ready_o;
 
   tern_decomp_window #(
     .WordBits(WordBits),
-    .PeekBits(PeekBits),
-    .HeadBits(HeadBits)
+    .PeekBits(PeekBits)
   ) i_window (
     .clk_i,
     .rst_ni,
@@ -116,10 +114,10 @@ module tern_decomp_csc #(
     .word_i,
     .word_last_i,
     .free_o     (free),
+    .first_o    (first),
     .got_last_o (got_last),
     .cur_valid_o(cur_valid),
     .peek_o     (peek),
-    .head_o     (head),
     .need_i     (need),
     .have_o     (have),
     .end_ok_o   (end_ok),
@@ -127,19 +125,15 @@ module tern_decomp_csc #(
   );
 
   // ---- entry decode ------------------------------------------------------------------------------
-  logic                   hdr_q;       // the header is still unread (first decode cycle of the row)
   logic [CntBits-1:0]     rem_q, rem;  // entries still to read
   logic [SumBits-1:0]     last_idx_q;  // index of the previous entry (-1 at row start)
-  logic [CntBits-1:0]     cnt_hdr;
-  logic                   hdr_bad, empty, pad, final_e;
+  logic                   empty, pad, final_e;
   logic [RunBits-1:0]     run_len;
   logic [MaxCodeBits-1:0] cbmask, code;
   logic [SumBits-1:0]     sum;
   logic                   skip, out_v, fire;
 
-  assign cnt_hdr = head[CntBits-1:0] & len_mask_q;
-  assign rem     = hdr_q ? cnt_hdr : rem_q;
-  assign hdr_bad = hdr_q && (cnt_hdr > row_len);
+  assign rem     = rem_q & len_mask_q;  // the count is latched raw from the first word
   assign empty   = (rem == '0);
 
   always_comb begin
@@ -164,9 +158,6 @@ module tern_decomp_csc #(
           det      = 1'b1;
           det_code = 3'(tern_pkg::DecErrTrunc);
         end
-      end else if (hdr_bad) begin
-        det      = 1'b1;
-        det_code = 3'(tern_pkg::DecErrField);
       end else if (empty) begin
         if (!end_ok) begin
           det      = 1'b1;
@@ -207,13 +198,15 @@ module tern_decomp_csc #(
 
   always_ff @(posedge clk_i) begin
     if (go) begin
-      hdr_q      <= 1'b1;
       last_idx_q <= '1;
       len_mask_q <= len_mask;
     end else if (consume) begin
-      hdr_q      <= 1'b0;
-      rem_q      <= rem - 1'b1;
       last_idx_q <= sum;
+    end
+    if (first) begin
+      rem_q <= word_i[CntBits-1:0];  // the header: the entry count (raw, used under len_mask_q)
+    end else if (consume) begin
+      rem_q <= rem_q - 1'b1;
     end
   end
 

@@ -36,7 +36,6 @@ module tern_decomp_dense #(
   localparam int unsigned PeekBits = MaxCodeBits;
   localparam int unsigned PtrBits  = $clog2(WordBits) + 1;
   localparam int unsigned NeedBits = $clog2(PeekBits + 1);
-  localparam int unsigned HeadBits = 1;
 
   if (2 * PeekBits > WordBits) begin : gen_check_word
     $error("tern_decomp_dense: WordBits must be >= 2*MaxCodeBits");
@@ -73,17 +72,15 @@ module tern_decomp_dense #(
   );
 
   // ---- bit window --------------------------------------------------------------------------------
-  logic                free, got_last, cur_valid, have, end_ok, consume, load;
+  logic                free, got_last, cur_valid, have, end_ok, consume, load, unused_first;
   logic [PeekBits-1:0] peek;
-  logic [HeadBits-1:0] head;
   logic [NeedBits-1:0] need;
 
   assign load = word_valid_i && word_ready_o;
 
   tern_decomp_window #(
     .WordBits(WordBits),
-    .PeekBits(PeekBits),
-    .HeadBits(HeadBits)
+    .PeekBits(PeekBits)
   ) i_window (
     .clk_i,
     .rst_ni,
@@ -93,10 +90,10 @@ module tern_decomp_dense #(
     .word_i,
     .word_last_i,
     .free_o     (free),
+    .first_o    (unused_first),
     .got_last_o (got_last),
     .cur_valid_o(cur_valid),
     .peek_o     (peek),
-    .head_o     (head),
     .need_i     (need),
     .have_o     (have),
     .end_ok_o   (end_ok),
@@ -106,13 +103,12 @@ module tern_decomp_dense #(
   // ---- element decode ----------------------------------------------------------------------------
   logic [IdxBits:0]       pos_q, pos_inc;  // index of the next element
   logic [MaxCodeBits-1:0] cbmask, code;
-  logic                   final_e, out_v, fire, unused_head;
+  logic                   final_e, out_v, fire;
 
   always_comb begin
     for (int i = 0; i < MaxCodeBits; i++) cbmask[i] = (i < 32'(cb));
   end
 
-  assign unused_head = ^head;
   assign code        = peek & cbmask;
   assign pos_inc     = pos_q + 1'b1;
   assign final_e     = (pos_inc == row_len);

@@ -1,7 +1,9 @@
 // RLE weight-row decompressor (thesis §3.4.1: index difference + sign): one non-zero per cycle.
 // Row stream (docs/formats.md): header {count (L bits), G-1 (3 bits)} with L = bit_length(row_len),
 // then per non-zero {payload, gap (G bits)}; gap = index - previous index (previous = -1 at row start);
-// gap 0 is an escape that advances the previous index by 2^G - 1 and costs a cycle without output.
+// gap 0 is an escape that advances the previous index by 2^G - 1 and costs a cycle without output (an
+// escape reaching index row_len or beyond is an index error; one landing on row_len - 1 is caught at the
+// entry after it).
 // Ternary payloads are the sign only (0: +1 -> code 01, 1: -1 -> code 11); other types store the code.
 //
 // Cycles (no stalls): max(1, non-zeros) + escapes per row, counted from the cycle after start_i; a row
@@ -81,7 +83,8 @@ module tern_decomp_rle #(
     .err_code_o
   );
 
-  // Header length 3 + bit_length(row_len_i) and the count-field mask (ones up to row_len_i's MSB).
+  // Header length 3 + bit_length(row_len_i) (the first entry's bit) and the count-field mask (ones up to
+  // row_len_i's MSB), both fixed at start.
   logic [CntBits-1:0] len_mask, len_mask_q;
   logic [PtrBits-1:0] hdr_len;
   always_comb begin
@@ -94,17 +97,15 @@ module tern_decomp_rle #(
   end
 
   // ---- bit window --------------------------------------------------------------------------------
-  logic                free, got_last, cur_valid, have, end_ok, consume, load;
+  logic                free, first, got_last, cur_valid, have, end_ok, consume, load;
   logic [PeekBits-1:0] peek;
-  logic [HeadBits-1:0] head;
   logic [NeedBits-1:0] need;
 
   assign load = word_valid_i && word_ready_o;
 
   tern_decomp_window #(
     .WordBits(WordBits),
-    .PeekBits(PeekBits),
-    .HeadBits(HeadBits)
+    .PeekBits(PeekBits)
   ) i_window (
     .clk_i,
     .rst_ni,
@@ -114,10 +115,10 @@ module tern_decomp_rle #(
     .word_i,
     .word_last_i,
     .free_o     (free),
+    .first_o    (first),
     .got_last_o (got_last),
     .cur_valid_o(cur_valid),
     .peek_o     (peek),
-    .head_o     (head),
     .need_i     (need),
     .have_o     (have),
     .end_ok_o   (end_ok),
@@ -125,13 +126,14 @@ module tern_decomp_rle #(
   );
 
   // ---- entry decode ------------------------------------------------------------------------------
-  logic                   hdr_q;       // the header is still unread (first decode cycle of the row)
-  logic [2:0]             gsel_q, gsel;
-  logic [CntBits-1:0]     rem_q, rem;  // non-zeros still to emit
+  // The header {count, G-1} is latched from the row's first word as it is loaded; the count register
+  // keeps the raw field bits and is compared under len_mask_q (the bits above the field belong to the
+  // first entry and do not disturb the low bits' arithmetic).
+  logic [2:0]             gsel_q;      // G - 1
+  logic [CntBits-1:0]     rem_q;       // non-zeros still to emit (under len_mask_q)
+  logic [CntBits-1:0]     rem;
   logic [SumBits-1:0]     last_idx_q;  // index of the previous non-zero (-1 at row start)
-  logic [IdxBits:0]       lim_q;       // row_len - 1
   logic [3:0]             g;           // gap field width 1..8
-  logic [CntBits-1:0]     cnt_hdr;
   logic                   hdr_bad, empty, esc, final_nz, ternary, bad_code;
   logic [GapBits-1:0]     gmask, gap, add;
   logic [3:0]             pb;
@@ -139,29 +141,45 @@ module tern_decomp_rle #(
   logic [SumBits-1:0]     sum;
   logic                   skip, out_v, fire;
 
-  assign ternary = (wt == 3'(tern_pkg::WtTernary));
-  assign gsel    = hdr_q ? head[2:0] : gsel_q;
-  assign g       = {1'b0, gsel} + 4'd1;
-  assign cnt_hdr = head[3 +: CntBits] & len_mask_q;
-  assign rem     = hdr_q ? cnt_hdr : rem_q;
-  assign hdr_bad = hdr_q && ((32'(g) > GapBits) || (cnt_hdr > row_len));
-  assign empty   = (rem == '0);
-  assign pb      = ternary ? 4'd1 : cb;
+  assign ternary  = (wt == 3'(tern_pkg::WtTernary));
+  assign g        = {1'b0, gsel_q} + 4'd1;
+  assign hdr_bad  = (32'(g) > GapBits);
+  assign rem      = rem_q & len_mask_q;
+  assign empty    = (rem == '0);
+  assign final_nz = (rem == CntBits'(1));
+  assign pb       = ternary ? 4'd1 : cb;
 
   always_comb begin
-    for (int i = 0; i < GapBits; i++) gmask[i] = (i < 32'(g));
+    for (int i = 0; i < GapBits; i++) gmask[i] = (i <= 32'(gsel_q));
     for (int i = 0; i < MaxCodeBits; i++) pbmask[i] = (i < 32'(pb));
   end
 
+  // payload = the MaxCodeBits stream bits after the G-bit gap field: peek >> (gsel + 1) as three mux
+  // stages on gsel, MSB first, each only as wide as the later stages read.
+  localparam int unsigned PlBits = MaxCodeBits + 7;
+  logic [PeekBits-2:0] peek1;
+  logic [3*PlBits-1:0] pst;  // stage s (shift 2**s) at [s*PlBits +: PlBits]
+  assign peek1 = peek[PeekBits-1:1];
+  always_comb begin
+    for (int j = 0; j < PlBits; j++) begin
+      pst[2*PlBits + j] = (gsel_q[2] && j + 4 < PeekBits - 1) ? peek1[(j + 4) % (PeekBits - 1)]
+                                                                : peek1[j % (PeekBits - 1)];
+    end
+    for (int s = 1; s >= 0; s--) begin
+      for (int j = 0; j < PlBits; j++) begin
+        pst[s*PlBits + j] = gsel_q[s] ? pst[(s+1)*PlBits + (j + (1 << s)) % PlBits] : pst[(s+1)*PlBits + j];
+      end
+    end
+  end
+  assign payload = pst[MaxCodeBits-1:0] & pbmask;
+
   assign gap      = peek[GapBits-1:0] & gmask;
   assign esc      = (gap == '0);
-  assign payload  = MaxCodeBits'(peek >> g) & pbmask;
+  assign add      = esc ? gmask : gap;  // an escape advances 2**G - 1
+  assign sum      = last_idx_q + SumBits'(add);
   assign code     = ternary ? MaxCodeBits'({payload[0], 1'b1}) : payload;
   assign bad_code = !ternary && (tern_pkg::code_reserved(32'(wt), 8'(payload)) ||
                                  tern_pkg::code_zero(32'(wt), 8'(payload)));
-  assign add      = esc ? gmask : gap;  // an escape advances 2**G - 1
-  assign sum      = last_idx_q + SumBits'(add);
-  assign final_nz = (rem == CntBits'(1));
   assign need     = empty ? '0 : esc ? NeedBits'(g) : NeedBits'(g) + NeedBits'(pb);
 
   always_comb begin
@@ -190,16 +208,11 @@ module tern_decomp_rle #(
           det      = 1'b1;
           det_code = 3'(tern_pkg::DecErrTrunc);
         end
-      end else if (esc) begin
-        if (sum >= SumBits'(lim_q)) begin  // no room for a non-zero after the skipped positions
-          det      = 1'b1;
-          det_code = 3'(tern_pkg::DecErrIndex);
-        end else begin
-          skip = 1'b1;
-        end
-      end else if (sum >= SumBits'(row_len)) begin
+      end else if (sum >= SumBits'(row_len)) begin  // a non-zero, or an escape, at/past the row end
         det      = 1'b1;
         det_code = 3'(tern_pkg::DecErrIndex);
+      end else if (esc) begin
+        skip = 1'b1;
       end else if (bad_code) begin
         det      = 1'b1;
         det_code = 3'(tern_pkg::DecErrCode);
@@ -216,17 +229,19 @@ module tern_decomp_rle #(
   assign consume = skip || fire;
   assign fin     = fire && (empty || final_nz);
 
+  // Header fields from the first word; count and previous index updated per entry.
   always_ff @(posedge clk_i) begin
     if (go) begin
-      hdr_q      <= 1'b1;
       last_idx_q <= '1;
-      lim_q      <= row_len_i - 1'b1;
       len_mask_q <= len_mask;
     end else if (consume) begin
-      hdr_q      <= 1'b0;
-      gsel_q     <= gsel;
-      rem_q      <= rem - CntBits'(!esc);
       last_idx_q <= sum;
+    end
+    if (first) begin
+      gsel_q <= word_i[2:0];
+      rem_q  <= word_i[3 +: CntBits];
+    end else if (fire) begin
+      rem_q <= rem_q - 1'b1;
     end
   end
 

@@ -7,10 +7,10 @@
 // word whenever free_o is high never starves the decoder: an entry never waits for a word.
 `default_nettype none
 
+(* keep_hierarchy *)
 module tern_decomp_window #(
   parameter int unsigned WordBits = 64,  // power of two
   parameter int unsigned PeekBits = 16,  // widest entry the decoder reads in one cycle (<= WordBits)
-  parameter int unsigned HeadBits = 20,  // low bits of slot 0 shown on head_o (the row header)
   localparam int unsigned PtrBits  = $clog2(WordBits) + 1,
   localparam int unsigned NeedBits = $clog2(PeekBits + 1)
 ) (
@@ -22,10 +22,10 @@ module tern_decomp_window #(
   input  logic [WordBits-1:0] word_i,
   input  logic                word_last_i,
   output logic                free_o,       // a slot is free and the row's last word is not in yet
+  output logic                first_o,      // load_i takes the row's first word (its header)
   output logic                got_last_o,   // the row's last word has been taken
   output logic                cur_valid_o,  // the slot under the pointer holds a word
   output logic [PeekBits-1:0] peek_o,       // stream bits from the pointer on
-  output logic [HeadBits-1:0] head_o,       // low bits of slot 0 (the row's first word)
   input  logic [NeedBits-1:0] need_i,       // bits of the pending entry
   output logic                have_o,       // need_i bits are in the window
   output logic                end_ok_o,     // ... and they end inside the row's last word
@@ -36,8 +36,8 @@ module tern_decomp_window #(
   if (WordBits < 8 || (WordBits & (WordBits - 1)) != 0) begin : gen_check_word
     $error("tern_decomp_window: WordBits must be a power of two >= 8");
   end
-  if (PeekBits < 1 || PeekBits > WordBits || HeadBits < 1 || HeadBits > WordBits) begin : gen_check_peek
-    $error("tern_decomp_window: PeekBits and HeadBits must be 1..WordBits");
+  if (PeekBits < 1 || PeekBits > WordBits) begin : gen_check_peek
+    $error("tern_decomp_window: PeekBits must be 1..WordBits");
   end
 
   logic [WordBits-1:0] slot0_q, slot1_q;
@@ -45,6 +45,7 @@ module tern_decomp_window #(
   logic [1:0]          last_q, last_d;    // slot's word is the row's last
   logic                wr_q, wr_d;        // slot the next word goes to
   logic                got_last_q, got_last_d;
+  logic                first_q, first_d;  // no word taken since the flush
   logic [PtrBits-1:0]  ptr_q, ptr_d;      // bit pointer into the 2-word ring
   logic                load0, load1;
 
@@ -66,18 +67,36 @@ module tern_decomp_window #(
   assign end_ok_o    = (fits ? cur : !cur) ? last_q[1] : last_q[0];
   assign free_o      = !got_last_q && !(wr_q ? valid_q[1] : valid_q[0]);
   assign got_last_o  = got_last_q;
-  assign head_o      = slot0_q[HeadBits-1:0];
+  assign first_o     = load_i && (flush_i || first_q);
 
-  // Ring read: bits ptr .. ptr+PeekBits-1 of {slot1, slot0}, wrapping into slot 0.
-  logic [2*WordBits+PeekBits-1:0] ring;
-  assign ring   = {slot0_q[PeekBits-1:0], slot1_q, slot0_q};
-  assign peek_o = PeekBits'(ring >> ptr_q);
+  // Ring read: bits ptr .. ptr+PeekBits-1 of {slot1, slot0}, wrapping into slot 0. A funnel built from
+  // the pointer's MSB down: stage s shifts by 2**s and only its low 2**s - 1 + PeekBits bits are used
+  // later, so synthesis keeps about (2*WordBits + PtrBits*PeekBits) muxes. (A generic `>>` becomes a
+  // full-width barrel shifter: 2.5x the LUTs in Yosys 0.23.)
+  localparam int unsigned RingBits = 2 * WordBits;
+  localparam int unsigned StBits   = WordBits + PeekBits - 1;  // stage width (upper bits unused)
+  logic [RingBits-1:0]       ring;
+  logic [PtrBits*StBits-1:0] stage;  // stage s at [s*StBits +: StBits]
+  assign ring = {slot1_q, slot0_q};
+  always_comb begin
+    for (int j = 0; j < StBits; j++) begin
+      stage[(PtrBits-1)*StBits + j] = ptr_q[PtrBits-1] ? ring[(j + WordBits) % RingBits] : ring[j];
+    end
+    for (int s = PtrBits - 2; s >= 0; s--) begin
+      for (int j = 0; j < StBits; j++) begin
+        stage[s*StBits + j] = ptr_q[s] ? stage[(s+1)*StBits + (j + (1 << s)) % StBits]
+                                       : stage[(s+1)*StBits + j];
+      end
+    end
+  end
+  assign peek_o = stage[PeekBits-1:0];
 
   always_comb begin
     valid_d    = valid_q;
     last_d     = last_q;
     wr_d       = wr_q;
     got_last_d = got_last_q;
+    first_d    = first_q && !load_i;
     ptr_d      = ptr_q;
     load0      = 1'b0;
     load1      = 1'b0;
@@ -85,6 +104,7 @@ module tern_decomp_window #(
       valid_d    = 2'b00;
       got_last_d = 1'b0;
       wr_d       = 1'b0;
+      first_d    = !load_i;
       ptr_d      = flush_ptr_i;
       if (load_i) begin
         load0      = 1'b1;
@@ -122,10 +142,12 @@ module tern_decomp_window #(
       valid_q    <= 2'b00;
       got_last_q <= 1'b0;
       wr_q       <= 1'b0;
+      first_q    <= 1'b0;
     end else begin
       valid_q    <= valid_d;
       got_last_q <= got_last_d;
       wr_q       <= wr_d;
+      first_q    <= first_d;
     end
   end
 

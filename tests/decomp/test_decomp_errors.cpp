@@ -109,10 +109,10 @@ class DecompErrorTest : public ::testing::Test {
           c.push_back({"gap_width", row(hdr(p.gap_bits + 1, 1)(1, p.gap_bits + 1)(0, 1).words(w), 10, ter, 2),
                        DecompError::kField});
         }
-        c.push_back({"count", row(hdr(2, 11).words(w), 10, ter, 2), DecompError::kField});
+        c.push_back({"count_past_row", row(hdr(2, 11).words(w), 10, ter, 2), DecompError::kIndex});
         c.push_back({"index_past", row(hdr(2, 4)(3, 2)(0, 1)(3, 2)(0, 1)(3, 2)(0, 1)(2, 2)(1, 1).words(w), 10, ter, 2),
                      DecompError::kIndex});
-        // non-zero at 0, escapes to 3, 6, 9: the third leaves no room (boundary)
+        // non-zero at 0, escapes to 3, 6, 9 (legal), then a non-zero at 10 (boundary)
         c.push_back({"escape_past", row(hdr(2, 2)(1, 2)(0, 1)(0, 2)(0, 2)(0, 2)(1, 2)(0, 1).words(w), 10, ter, 2),
                      DecompError::kIndex});
         c.push_back({"zero_code", row(hdr(2, 1)(1, 2)(0, cbi).words(w), 10, WeightType::kInt8, cbi),
@@ -129,7 +129,7 @@ class DecompErrorTest : public ::testing::Test {
         const auto len = static_cast<uint32_t>(b + b / 2);
         const int l = tern::bit_length(len);
         auto hdr = [&](int count) { return Fields{}(count, l); };
-        c.push_back({"count", row(hdr(static_cast<int>(len) + 1).words(w), len, ter, 2), DecompError::kField});
+        c.push_back({"count_past_row", row(hdr(static_cast<int>(len) + 1).words(w), len, ter, 2), DecompError::kIndex});
         c.push_back({"mask_past", row(hdr(1)(0, b)(uint64_t{1} << (b / 2 + 1), b)(0, 1).words(w), len, ter, 2),
                      DecompError::kIndex});
         c.push_back({"empty_block_past", row(hdr(1)(0, b)(0, b)(1, b)(0, 1).words(w), len, ter, 2),
@@ -153,7 +153,7 @@ class DecompErrorTest : public ::testing::Test {
         const int r = p.run_bits;
         const uint64_t rmax = (uint64_t{1} << r) - 1;
         auto hdr = [](int count) { return Fields{}(count, 6); };  // len 40
-        c.push_back({"count", row(hdr(41).words(w), 40, ter, 2), DecompError::kField});
+        c.push_back({"count_past_row", row(hdr(41).words(w), 40, ter, 2), DecompError::kField});
         c.push_back({"pad_short_run", row(hdr(2)(rmax - 1, r)(0, 2)(0, r)(1, 2).words(w), 40, ter, 2),
                      DecompError::kField});
         c.push_back({"pad_last", row(hdr(2)(0, r)(1, 2)(rmax, r)(0, 2).words(w), 40, ter, 2), DecompError::kField});

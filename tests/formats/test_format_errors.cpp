@@ -70,9 +70,10 @@ TEST(FormatErrors, RleHeader) {
   // G-1 = 4 -> G = 5 > GapBits 4
   expect_error(tern::decode_row(Format::kRle, Fields{}(4, 3)(1, 4)(1, 5)(0, 1).words(), 10, kTer, 2, p),
                DecompError::kField, 0, "gap width 5", 10);
-  // count 11 > row length 10 (L = 4)
-  expect_error(tern::decode_row(Format::kRle, Fields{}(0, 3)(11, 4).words(), 10, kTer, 2, kP), DecompError::kField,
-               3, "counts 11", 10);
+  // count 11 > row length 10 (L = 4), G = 1: the zero padding reads as escapes of 1 until one reaches
+  // the row end
+  expect_error(tern::decode_row(Format::kRle, Fields{}(0, 3)(11, 4).words(), 10, kTer, 2, kP), DecompError::kIndex,
+               17, "escape skips to index 10", 10);
   // empty row followed by an extra word
   expect_error(tern::decode_row(Format::kRle, Fields{}(0, 3)(0, 4).words(64, 1), 10, kTer, 2, kP),
                DecompError::kNoEnd, 0, "empty row", 10);
@@ -87,11 +88,11 @@ TEST(FormatErrors, RleEntries) {
                DecompError::kIndex, 16, "index 10 >= row length 10", 10);
   // escapes running off the row: 3 escapes of 3 reach index 8 (legal), the 4th would skip to 12
   expect_error(tern::decode_row(Format::kRle, hdr(1)(0, 2)(0, 2)(0, 2)(0, 2)(1, 2)(0, 1).words(), 10, kTer, 2, kP),
-               DecompError::kIndex, 13, "escape skips to position 12", 10);
-  // boundary: a non-zero at 0, escapes to 3, 6, 9; the last leaves no room for the counted non-zero
+               DecompError::kIndex, 13, "escape skips to index 11 >= row length 10", 10);
+  // boundary: a non-zero at 0, escapes to 3, 6, 9 (legal: index 9 exists); the next non-zero is past the row
   expect_error(tern::decode_row(Format::kRle, hdr(2)(1, 2)(0, 1)(0, 2)(0, 2)(0, 2)(1, 2)(0, 1).words(), 10, kTer, 2,
                                 kP),
-               DecompError::kIndex, 14, "escape skips to position 10", 10);
+               DecompError::kIndex, 16, "index 10 >= row length 10", 10);
   // truncated mid-entry: entry, two escapes, then a gap field whose sign bit is past the two 8-bit words
   FormatParams w8;
   w8.word_bits = 8;
@@ -117,8 +118,9 @@ TEST(FormatErrors, Bitmap) {
   FormatParams p;
   p.block_bits = 8;
   // row 10 (L = 4)
-  expect_error(tern::decode_row(Format::kBitmap, Fields{}(11, 4).words(), 10, kTer, 2, p), DecompError::kField, 0,
-               "counts 11", 10);
+  // count 11 > row length 10: the zero padding reads as empty blocks until one leaves no room
+  expect_error(tern::decode_row(Format::kBitmap, Fields{}(11, 4).words(), 10, kTer, 2, p), DecompError::kIndex, 12,
+               "empty block at index 8", 10);
   // mask bit 10 (block 1, bit 2) past the row
   expect_error(tern::decode_row(Format::kBitmap, Fields{}(1, 4)(0, 8)(0x04, 8)(0, 1).words(), 10, kTer, 2, p),
                DecompError::kIndex, 12, "index 10 >= row length 10", 10);
@@ -146,8 +148,9 @@ TEST(FormatErrors, Bitmap) {
 
 TEST(FormatErrors, Csc) {
   // row 40 (L = 6), entries [run 4][code 2]
-  expect_error(tern::decode_row(Format::kCsc, Fields{}(41, 6).words(), 40, kTer, 2, kP), DecompError::kField, 0,
-               "counts 41", 40);
+  // count 41 > row length 40: the zero padding reads as a padding entry with run 0
+  expect_error(tern::decode_row(Format::kCsc, Fields{}(41, 6).words(), 40, kTer, 2, kP), DecompError::kField, 6,
+               "padding entry with run 0", 40);
   // padding with a short run
   expect_error(tern::decode_row(Format::kCsc, Fields{}(2, 6)(3, 4)(0, 2)(0, 4)(1, 2).words(), 40, kTer, 2, kP),
                DecompError::kField, 6, "padding entry with run 3", 40);
