@@ -2,7 +2,8 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 PY    := /usr/bin/python3
-CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
+TRACE ?= 0
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DTERN_TRACE=$(if $(filter 1,$(TRACE)),ON,OFF)
 
 .PHONY: help setup configure build test lint area run bench coverage synth clean
 
@@ -10,6 +11,7 @@ help:
 	@echo "Tern targets:"
 	@echo "  make run       main job: a bundled trained network through the RTL and the golden model, spec sheet"
 	@echo "  make test      build everything and run the whole test suite (CTest: unit, lint, synthesis, system)"
+	@echo "                 TRACE=1: build the Verilated models with FST tracing; TERN_WAVES=1 then dumps build/waves/*.fst"
 	@echo "  make lint      verilator --lint-only -Wall and Yosys 0.23 synthesis of every RTL module"
 	@echo "  make area      Yosys area of every arithmetic unit (generic, iCE40, Xilinx 7, OSU 0.18um) -> docs/area.md"
 	@echo "  make bench     benchmarks (utilisation, sparse speedup, bit-serial scaling) -> docs/"
@@ -45,7 +47,7 @@ run: build
 	scripts/run_main
 
 bench: build
-	$(PY) bench/run_benchmarks.py
+	cd $(BUILD)/.. && TERN_ROOT=$(CURDIR) $(BUILD)/bench/accel/tern_bench --out docs/benchmarks.md
 
 coverage: setup
 	cmake -S . -B $(BUILD)-cov $(CMAKE_FLAGS) -DTERN_COVERAGE=ON

@@ -8,6 +8,7 @@ set(TERN_RTL_DIRS
   ${TERN_ROOT}/rtl/core)
 
 option(TERN_COVERAGE "Build Verilated models with line/toggle coverage" OFF)
+option(TERN_TRACE "Build Verilated models with FST tracing (TERN_WAVES=1 then dumps waveforms)" OFF)
 
 # tern_verilate(<library> TOP <module> PREFIX <Vname> [PARAMS Name=Value ...] [ARGS ...])
 # Adds one Verilated configuration of <module> to the static library <library> (created on first use).
@@ -34,15 +35,22 @@ function(tern_verilate lib)
   if(TERN_COVERAGE)
     set(cov COVERAGE)
   endif()
+  set(trace)
+  if(TERN_TRACE)
+    set(trace TRACE_FST)
+  endif()
   verilate(${lib}
     SOURCES ${TERN_ROOT}/rtl/common/tern_pkg.sv ${top_src}
     TOP_MODULE ${V_TOP}
     PREFIX ${V_PREFIX}
-    TRACE_FST ${cov}
+    ${trace} ${cov}
     DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/${V_PREFIX}.dir
     VERILATOR_ARGS ${ydirs} ${gargs} --assert -Wno-fatal -O3 --x-assign fast --x-initial fast
                    -CFLAGS -O1 ${V_ARGS})
   target_include_directories(${lib} PUBLIC ${CMAKE_CURRENT_BINARY_DIR}/${V_PREFIX}.dir)
+  if(TERN_TRACE)
+    target_compile_definitions(${lib} PUBLIC TERN_TRACE=1)
+  endif()
   _tern_record(${lib} ${V_PREFIX} ${V_TOP} "${V_PARAMS}")
 endfunction()
 

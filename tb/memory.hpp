@@ -29,6 +29,8 @@ class Memory {
   void fail_read_at(uint64_t n) { fail_read_at_ = n; }
   void fail_write_at(uint64_t n) { fail_write_at_ = n; }
   void set_hang(bool h) { hang_ = h; }
+  // Refuses every request (ready stays low) while set.
+  void set_refuse(bool r) { refuse_ = r; }
   void clear_pending() {
     rd_q_.clear();
     wr_q_.clear();
@@ -42,8 +44,8 @@ class Memory {
   };
   Drive drive(uint64_t now) {
     Drive d{};
-    d.rd_req_ready = coin(t_.p_req_ready);
-    d.wr_req_ready = coin(t_.p_req_ready);
+    d.rd_req_ready = !refuse_ && coin(t_.p_req_ready);
+    d.wr_req_ready = !refuse_ && coin(t_.p_req_ready);
     if (!hang_ && !rd_q_.empty() && rd_q_.front().due <= now && coin(t_.p_rsp_valid)) {
       d.rd_rsp_valid = true;
       d.rd_rsp_data = rd_q_.front().data;
@@ -102,6 +104,7 @@ class Memory {
   Drive cur_{};
   uint64_t reads_ = 0, writes_ = 0, fail_read_at_ = 0, fail_write_at_ = 0;
   bool hang_ = false;
+  bool refuse_ = false;
 };
 
 }  // namespace tern::tb

@@ -1,8 +1,11 @@
-// Clocked driver for a Verilated model: reset, cycle stepping, optional FST waveform (TERN_WAVES=1).
+// Clocked driver for a Verilated model: reset, cycle stepping, optional FST waveform (TERN_WAVES=1 with
+// models built with tracing: cmake -DTERN_TRACE=ON, or `make test TRACE=1`).
 #pragma once
 
 #include <verilated.h>
+#ifdef TERN_TRACE
 #include <verilated_fst_c.h>
+#endif
 
 #include <cstdint>
 #include <cstdlib>
@@ -37,14 +40,20 @@ class Sim {
  public:
   explicit Sim(const std::string& name = "sim") : ctx_(std::make_unique<VerilatedContext>()) {
     ctx_->randReset(0);
+#ifdef TERN_TRACE
     if (waves_requested()) ctx_->traceEverOn(true);
+#endif
     model_ = std::make_unique<Model>(ctx_.get(), "top");
+#ifdef TERN_TRACE
     if (waves_requested()) {
       trace_ = std::make_unique<VerilatedFstC>();
       model_->trace(trace_.get(), 99);
       path_ = wave_path(name);
       trace_->open(path_.c_str());
     }
+#else
+    (void)name;
+#endif
     model_->clk_i = 0;
     model_->rst_ni = 1;
     model_->eval();
@@ -52,7 +61,9 @@ class Sim {
   Sim(const Sim&) = delete;
   Sim& operator=(const Sim&) = delete;
   ~Sim() {
+#ifdef TERN_TRACE
     if (trace_) trace_->close();
+#endif
     model_->final();
   }
 
@@ -85,12 +96,16 @@ class Sim {
 
  private:
   void dump() {
+#ifdef TERN_TRACE
     if (trace_) trace_->dump(static_cast<uint64_t>(ctx_->time()));
+#endif
     ctx_->timeInc(5);
   }
   std::unique_ptr<VerilatedContext> ctx_;
   std::unique_ptr<Model> model_;
+#ifdef TERN_TRACE
   std::unique_ptr<VerilatedFstC> trace_;
+#endif
   std::string path_;
   uint64_t cycle_ = 0;
 };

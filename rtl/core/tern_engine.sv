@@ -264,14 +264,49 @@ module tern_engine #(
   logic [15:0] rd_out_q, wr_out_q;   // outstanding requests (survive soft reset)
   logic        quiesce;              // error/abort: issue nothing, drain responses
 
+  // A request once presented stays presented until accepted (AXI rule). If the engine stops driving
+  // it (error, soft reset) after it was refused, it becomes an orphan: the port keeps presenting it
+  // until accepted, the engine's own requests wait, and its response is counted off and dropped.
+  logic        rd_pres_q, wr_pres_q;          // a request was presented and refused last cycle
+  logic        rd_orph_q, wr_orph_q, rd_orph, wr_orph;
+  logic [31:0] rd_hold_addr_q, wr_hold_addr_q;
+  logic [63:0] wr_hold_data_q;
+  logic        rd_raw_valid, wr_raw_valid;
+  logic [31:0] rd_raw_addr, wr_raw_addr;
+  logic [63:0] wr_raw_data;
+  logic        rd_cfire, wr_cfire;            // the engine's own requests accepted
   assign in_run         = state_q == StRun;
-  assign rd_req_valid_o = !quiesce && (in_run ? wf_rd_valid : c_rd_valid);
-  assign rd_req_addr_o  = in_run ? wf_rd_addr : c_rd_addr;
+  assign rd_raw_valid   = !quiesce && (in_run ? wf_rd_valid : c_rd_valid);
+  assign rd_raw_addr    = in_run ? wf_rd_addr : c_rd_addr;
+  assign rd_orph        = rd_orph_q || (rd_pres_q && !rd_raw_valid);
+  assign wr_orph        = wr_orph_q || (wr_pres_q && !wr_raw_valid);
+  assign rd_req_valid_o = rd_orph || rd_raw_valid;
+  assign rd_req_addr_o  = rd_orph ? rd_hold_addr_q : rd_raw_addr;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      rd_pres_q <= 1'b0;
+      wr_pres_q <= 1'b0;
+      rd_orph_q <= 1'b0;
+      wr_orph_q <= 1'b0;
+    end else begin
+      rd_pres_q <= rd_req_valid_o && !rd_req_ready_i;
+      wr_pres_q <= wr_req_valid_o && !wr_req_ready_i;
+      rd_orph_q <= rd_orph && !rd_req_ready_i;
+      wr_orph_q <= wr_orph && !wr_req_ready_i;
+    end
+    if (!rd_orph) rd_hold_addr_q <= rd_req_addr_o;
+    if (!wr_orph) begin
+      wr_hold_addr_q <= wr_req_addr_o;
+      wr_hold_data_q <= wr_req_data_o;
+    end
+  end
   assign rd_rsp_ready_o = 1'b1;
   assign wr_rsp_ready_o = 1'b1;
   assign rd_fire        = rd_req_valid_o && rd_req_ready_i;
+  assign rd_cfire       = rd_fire && !rd_orph;
   assign rd_rsp_fire    = rd_rsp_valid_i;
   assign wr_fire        = wr_req_valid_o && wr_req_ready_i;
+  assign wr_cfire       = wr_fire && !wr_orph;
   assign wr_rsp_fire    = wr_rsp_valid_i;
 
   always_ff @(posedge clk_i) begin
@@ -294,8 +329,11 @@ module tern_engine #(
       flush_q  <= '0;
       wflush_q <= '0;
     end else if (state_q != StIdle && state_d == StIdle) begin
-      flush_q  <= rd_out_q - 16'(rd_rsp_fire && rd_out_q != 0);
-      wflush_q <= wr_out_q - 16'(wr_rsp_fire && wr_out_q != 0);
+      // outstanding responses, plus the request still being presented (it will be answered too)
+      flush_q  <= rd_out_q + 16'(rd_fire) - 16'(rd_rsp_fire && rd_out_q != 0) +
+                  16'(rd_req_valid_o && !rd_req_ready_i);
+      wflush_q <= wr_out_q + 16'(wr_fire) - 16'(wr_rsp_fire && wr_out_q != 0) +
+                  16'(wr_req_valid_o && !wr_req_ready_i);
     end else begin
       if (rd_rsp_fire && flush_q != 0) flush_q <= flush_q - 16'd1;
       if (wr_rsp_fire && wflush_q != 0) wflush_q <= wflush_q - 16'd1;
@@ -360,7 +398,7 @@ module tern_engine #(
     .base_i     (f_wgt),
     .num_i      (f_m),
     .req_valid_o(wf_rd_valid),
-    .req_ready_i(rd_req_ready_i && !quiesce),
+    .req_ready_i(rd_req_ready_i && !quiesce && !rd_orph),
     .req_addr_o (wf_rd_addr),
     .rsp_valid_i(rsp_ok && in_run),
     .rsp_data_i (rd_rsp_data_i),
@@ -839,16 +877,19 @@ module tern_engine #(
       for (int l = 0; l < Lanes; l++) wr_word[l*8+:8] = of_data[l*32+:8];
     end
   end
-  assign wr_req_valid_o = !quiesce && (st_valid || of_valid);
-  assign wr_req_addr_o  = st_valid ? st_addr : wr_addr_q;
-  assign wr_req_data_o  = st_valid ? st_data : wr_word;
-  assign of_ready       = !st_valid && wr_req_ready_i && !quiesce && wr_sub_q == wpe;
+  assign wr_raw_valid   = !quiesce && (st_valid || of_valid);
+  assign wr_raw_addr    = st_valid ? st_addr : wr_addr_q;
+  assign wr_raw_data    = st_valid ? st_data : wr_word;
+  assign wr_req_valid_o = wr_orph || wr_raw_valid;
+  assign wr_req_addr_o  = wr_orph ? wr_hold_addr_q : wr_raw_addr;
+  assign wr_req_data_o  = wr_orph ? wr_hold_data_q : wr_raw_data;
+  assign of_ready       = !st_valid && wr_req_ready_i && !quiesce && !wr_orph && wr_sub_q == wpe;
 
   always_ff @(posedge clk_i) begin
     if (state_q == StCheck) begin
       wr_addr_q <= f_out;
       wr_sub_q  <= '0;
-    end else if (!st_valid && of_valid && wr_fire) begin
+    end else if (!st_valid && of_valid && wr_cfire) begin
       wr_addr_q <= wr_addr_q + 32'd8;
       wr_sub_q  <= (wr_sub_q == wpe) ? 3'd0 : wr_sub_q + 3'd1;
     end
@@ -884,8 +925,8 @@ module tern_engine #(
       lc_st_fetch_q <= (lc_first ? 64'd0 : lc_st_fetch_q) + 64'(run_stall_fetch);
       lc_st_out_q   <= (lc_first ? 64'd0 : lc_st_out_q) + 64'(run_stall_out);
       lc_st_dec_q   <= (lc_first ? 64'd0 : lc_st_dec_q) + 64'(run_stall_dec);
-      lc_rd_q       <= (lc_first ? 64'd0 : lc_rd_q) + (rd_fire ? 64'd8 : 64'd0);
-      lc_wr_q       <= (lc_first ? 64'd0 : lc_wr_q) + (wr_fire ? 64'd8 : 64'd0);
+      lc_rd_q       <= (lc_first ? 64'd0 : lc_rd_q) + (rd_cfire ? 64'd8 : 64'd0);
+      lc_wr_q       <= (lc_first ? 64'd0 : lc_wr_q) + (wr_cfire ? 64'd8 : 64'd0);
     end
   end
 
@@ -902,8 +943,8 @@ module tern_engine #(
     end else if (state_q != StIdle) begin
       rc_cycles_q   <= rc_cycles_q + 64'd1;
       rc_entries_q  <= rc_entries_q + 64'(dc_fire && !dc_empty);
-      rc_rd_q       <= rc_rd_q + (rd_fire ? 64'd8 : 64'd0);
-      rc_wr_q       <= rc_wr_q + (wr_fire ? 64'd8 : 64'd0);
+      rc_rd_q       <= rc_rd_q + (rd_cfire ? 64'd8 : 64'd0);
+      rc_wr_q       <= rc_wr_q + (wr_cfire ? 64'd8 : 64'd0);
       rc_st_fetch_q <= rc_st_fetch_q + 64'(run_stall_fetch);
       rc_st_out_q   <= rc_st_out_q + 64'(run_stall_out);
       rc_st_dec_q   <= rc_st_dec_q + 64'(run_stall_dec);
@@ -940,7 +981,11 @@ module tern_engine #(
   logic        waiting;
   logic        run_finished;
 
-  assign waiting = (rd_out_q != 0 && !rd_rsp_valid_i) || (wr_out_q != 0 && !wr_rsp_valid_i);
+  // Waiting on the memory: a request not accepted, or responses due and none arriving.
+  // (the hold registers mark a request refused in the previous cycle; registered, to keep the error
+  // logic free of combinational loops through the request valids)
+  assign waiting = (rd_pres_q && !rd_req_ready_i) || (wr_pres_q && !wr_req_ready_i) ||
+                   (rd_out_q != 0 && !rd_rsp_valid_i) || (wr_out_q != 0 && !wr_rsp_valid_i);
   assign run_finished = run_done_q && !s1_v_q && !s2_v_q && !s3_v_q && !s4_v_q && !s5_v_q &&
                         !s6_v_q && !of_valid && wr_out_q == 0;
 
@@ -1016,7 +1061,8 @@ module tern_engine #(
       StPool:  if (pl_done_q && !p1_v_q && !p2_v_q && !of_valid && wr_out_q == 0) state_d = StDrain;
       StDrain: if (wr_out_q == 0 && rd_out_q == 0) state_d = StStats;
       StStats: if ((f_stats == 0 || stq_q == 4'd8) && wr_out_q == 0) state_d = StDesc;
-      StErr:   if ((rd_out_q == 0 && wr_out_q == 0) || (timeout_i != 0 && to_cnt_q >= timeout_i)) begin
+      StErr:   if ((rd_out_q == 0 && wr_out_q == 0 && !rd_req_valid_o && !wr_req_valid_o) ||
+                   (timeout_i != 0 && to_cnt_q >= timeout_i)) begin
                  state_d = StIdle;
                end
       default: state_d = StIdle;
@@ -1053,7 +1099,7 @@ module tern_engine #(
         drsp_q     <= '0;
       end
       StDesc: begin
-        if (rd_fire) dreq_q <= dreq_q + 4'd1;
+        if (rd_cfire) dreq_q <= dreq_q + 4'd1;
         if (rsp_ok) begin
           desc_q[drsp_q[2:0]] <= rd_rsp_data_i;
           drsp_q              <= drsp_q + 4'd1;
@@ -1102,14 +1148,14 @@ module tern_engine #(
       ld_req_q <= '0;
       ld_rsp_q <= '0;
     end else begin
-      if (rd_fire) ld_req_q <= ld_req_q + 32'd1;
+      if (rd_cfire) ld_req_q <= ld_req_q + 32'd1;
       if (rsp_ok) ld_rsp_q <= ld_rsp_q + 32'd1;
     end
 
     // Statistics
     if (state_q != StStats) begin
       stq_q <= '0;
-    end else if (st_valid && wr_fire) begin
+    end else if (st_valid && wr_cfire) begin
       stq_q <= stq_q + 4'd1;
     end
 

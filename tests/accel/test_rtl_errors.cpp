@@ -180,13 +180,22 @@ TEST(AccelErrors, MemoryErrorResponses) {
 
 TEST(AccelErrors, MemoryThatNeverAnswersTimesOut) {
   const Fixture f = make(41, 2);
-  for (int t = 0; t < 4; ++t) {
+  uint64_t total = 0;
+  {
+    tb::AccelDriver<Vaccel_small> clean(f.prog.image, tb::MemTiming::ideal(), 11, "err_hang_len");
+    total = clean.run(f.prog.prog_base).cycles;
+  }
+  ASSERT_GT(total, 100u);
+  for (int t = 0; t < 6; ++t) {
     tb::AccelDriver<Vaccel_small> drv(f.prog.image, tb::MemTiming::ideal(), 11, "err_hang");
     drv.write32(tb::reg::kTimeout, 200);
     drv.write32(tb::reg::kProg, f.prog.prog_base);
     drv.write32(tb::reg::kCtrl, 1);
-    for (int i = 0; i < 100 + 300 * t; ++i) drv.step();
-    drv.mem().set_hang(true);
+    // stop the memory at 1/7 .. 6/7 of the program
+    for (uint64_t i = 0; i < total * static_cast<uint64_t>(t + 1) / 7; ++i) drv.step();
+    // even cases: responses stop; odd cases: requests are refused forever
+    if (t % 2 == 0) drv.mem().set_hang(true);
+    else drv.mem().set_refuse(true);
     for (int i = 0; i < 2000; ++i) drv.step();
     const uint32_t st = drv.read32(tb::reg::kStatus);
     ASSERT_EQ(st & 1u, 0u) << "still busy: the engine hangs";
@@ -194,6 +203,7 @@ TEST(AccelErrors, MemoryThatNeverAnswersTimesOut) {
     EXPECT_EQ((st >> 8) & 0xffu, 0xb0u);
     // The memory wakes up and answers the old requests; they must be dropped.
     drv.mem().set_hang(false);
+    drv.mem().set_refuse(false);
     recover_and_check(drv, f, "timeout case " + std::to_string(t));
   }
 }
