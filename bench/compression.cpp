@@ -202,6 +202,36 @@ void table_cycles(int len, int rows_per_point) {
   }
 }
 
+// The thesis's Tables 3.2/3.3 sizes as bits per non-zero (notes 002 §3.2: size x 8e6 / (params x (1 -
+// zeros))) next to Tern's RLE on random ternary rows of the same sparsity and the i.i.d. bound.
+void table_thesis(int len, int rows_per_point) {
+  struct T {
+    const char* model;
+    double zeros;
+    double thesis_bits;
+  };
+  const T ts[] = {{"MLP-1-1 TNN (4096 wide)", 0.976, 7.6}, {"MLP-32 TNN (1024 wide)", 0.928, 2.7},
+                  {"VGG-1 TNN", 0.923, 6.5}, {"VGG-32 TNN", 0.901, 5.5}};
+  std::printf("\n### Against the thesis's implied RLE sizes (random ternary rows of %d elements)\n\n", len);
+  std::printf("| thesis model | zeros | thesis RLE bits/nz (implied) | i.i.d. bound | Tern RLE (default) | "
+              "nz/cycle | Tern RLE (fewest bits) | nz/cycle |\n|---|---|---|---|---|---|---|---|\n");
+  FormatParams d;
+  FormatParams fb;
+  fb.rle_escape_budget = -1;
+  for (const auto& t : ts) {
+    std::mt19937_64 rng(static_cast<uint64_t>(t.zeros * 1e4));
+    Totals a, b;
+    for (int i = 0; i < rows_per_point; ++i) {
+      const auto row = random_row(rng, WeightType::kTernary, 2, len, t.zeros);
+      a.add(measure_row(Format::kRle, row, WeightType::kTernary, 2, d));
+      b.add(measure_row(Format::kRle, row, WeightType::kTernary, 2, fb));
+    }
+    std::printf("| %s | %.1f%% | %.1f | %.2f | %.2f | %.3f | %.2f | %.3f |\n", t.model, t.zeros * 100, t.thesis_bits,
+                entropy_bits(t.zeros), double(a.bits) / double(a.nz), double(a.nz) / double(a.cycles),
+                double(b.bits) / double(b.nz), double(b.nz) / double(b.cycles));
+  }
+}
+
 // Per layer of a trained model: each filter is one row. Columns: bits per non-zero of each format (rows
 // padded to 64-bit words), the RLE with the fewest-bits gap rule, the i.i.d. bound (position entropy plus
 // payload bits) and zero-stall non-zeros per cycle.
@@ -281,6 +311,7 @@ int main(int argc, char** argv) {
   table_rle_gap(1024, rows);
   table_types(1024, rows);
   table_cycles(1024, rows);
+  table_thesis(1024, rows);
   for (const auto& m : models) table_model(m);
   if (models.empty()) std::printf("\n(no model files given)\n");
   return 0;

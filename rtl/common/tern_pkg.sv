@@ -89,8 +89,8 @@ package tern_pkg;
     act_acc_bits = act_prod_bits(wt, int_bits, act_bits, act_kind) + clog2c(max_len);
   endfunction
 
-  // Weight-code checks of the decompressors (rtl/decomp; C++: golden/formats/format.cpp). `code` holds
-  // a code in its low bits, zero above the code width.
+  // Weight-code checks of the decompressors (rtl/decomp; C++: golden/formats/format.cpp). `code`
+  // holds a code in its low bits, zero above the code width.
   // Reserved codes: ternary 10, log2 1000 ("-0"), AddNet indices above 2 x (set size - 1).
   function automatic logic code_reserved(input int unsigned wt, input logic [7:0] code);
     case (wt)
@@ -113,6 +113,16 @@ package tern_pkg;
     if (wt == WtInt8)      code_bits_ok = (cb >= 1) && (cb <= 8);
     else if (wt < WtCount) code_bits_ok = (cb == code_bits(wt, 8));
     else                   code_bits_ok = 1'b0;
+  endfunction
+
+  // Weight types a build with codes up to `max_code_bits` wide can run (bit t = type t): int8
+  // always (at 1..max_code_bits bits), every other type if its fixed width fits. Lets synthesis
+  // drop the code checks of types the build rejects at start.
+  function automatic logic [7:0] types_fitting(input int unsigned max_code_bits);
+    types_fitting = '0;
+    for (int t = 0; t < WtCount; t++) begin
+      types_fitting[t] = (t == WtInt8) || (code_bits(t, 8) <= max_code_bits);
+    end
   endfunction
 
   // Decompressor error codes (err_code_o of rtl/decomp/tern_decomp_*; docs/formats.md).

@@ -1,16 +1,16 @@
 // Bitmap weight-row decompressor (NullHop-style zero-value compression): one non-zero per cycle.
 // Row stream (docs/formats.md): header {count (L bits)}, L = bit_length(row_len); then per block of
 // BlockBits elements a mask (bit j = element base+j is non-zero) followed by the payloads of its
-// non-zeros, lowest index first; blocks after the last non-zero's block are omitted. Ternary payloads
-// are the sign only (0: +1 -> code 01, 1: -1 -> code 11); other types store the code.
-// A block's mask is read in the same cycle as its first non-zero; an all-zero mask costs one cycle.
-// A block with k non-zeros takes k cycles (one output lane): the throughput is one non-zero per cycle
+// non-zeros, lowest index first; blocks after the last non-zero's block are omitted. Ternary
+// payloads are the sign only (0: +1 -> code 01, 1: -1 -> code 11); other types store the code. A
+// block's mask is read in the same cycle as its first non-zero; an all-zero mask costs one cycle. A
+// block with k non-zeros takes k cycles (one output lane): the throughput is one non-zero per cycle
 // whatever the block's population.
 //
-// Cycles (no stalls): max(1, non-zeros) + empty blocks before the last non-zero, from the cycle after
-// start_i; a row started in the final handshake cycle of the previous one follows it with no gap.
-// Outputs are driven from registers through the bit window; word_ready_o depends on start_i and,
-// through the final handshake, on ready_i.
+// Cycles (no stalls): max(1, non-zeros) + empty blocks before the last non-zero, from the cycle
+// after start_i; a row started in the final handshake cycle of the previous one follows it with no
+// gap. Outputs are driven from registers through the bit window; word_ready_o depends on start_i
+// and, through the final handshake, on ready_i.
 `default_nettype none
 
 module tern_decomp_bitmap #(
@@ -44,6 +44,7 @@ module tern_decomp_bitmap #(
   localparam int unsigned HeadBits = CntBits;
   localparam int unsigned PeekBits = BlockBits + MaxCodeBits;
   localparam int unsigned PtrBits  = $clog2(WordBits) + 1;
+  localparam logic [7:0]  TypeFits = tern_pkg::types_fitting(MaxCodeBits);
   localparam int unsigned NeedBits = $clog2(PeekBits + 1);
   localparam int unsigned BitBits  = $clog2(BlockBits);
   localparam int unsigned BlkBits  = IdxBits + 2 - BitBits;  // block number, with room past the row
@@ -53,10 +54,10 @@ module tern_decomp_bitmap #(
     $error("tern_decomp_bitmap: BlockBits must be a power of two in 4..32 and at most 2**IdxBits");
   end
   if (2 * PeekBits > WordBits || HeadBits + PeekBits > WordBits) begin : gen_check_word
-    $error("tern_decomp_bitmap: WordBits must be >= 2*(BlockBits+MaxCodeBits) and >= IdxBits+1+BlockBits+MaxCodeBits");
+    $error("tern_decomp_bitmap: WordBits below 2*(BlockBits+MaxCodeBits) or header+entry");
   end
 
-  // ---- row control -------------------------------------------------------------------------------
+  // ---- row control ------------------------------------------------------------------------------
   logic             run, go, fin, det;
   logic [2:0]       det_code;
   logic [IdxBits:0] row_len;
@@ -98,7 +99,7 @@ module tern_decomp_bitmap #(
     end
   end
 
-  // ---- bit window --------------------------------------------------------------------------------
+  // ---- bit window -------------------------------------------------------------------------------
   logic                free, first, got_last, cur_valid, have, end_ok, consume, load;
   logic [PeekBits-1:0] peek;
   logic [NeedBits-1:0] need;
@@ -127,7 +128,7 @@ module tern_decomp_bitmap #(
     .consume_i  (consume)
   );
 
-  // ---- entry decode ------------------------------------------------------------------------------
+  // ---- entry decode -----------------------------------------------------------------------------
   logic [CntBits-1:0]     rem_q, rem;  // non-zeros still to emit
   logic [BlockBits-1:0]   mask_q;      // current block's non-zeros not yet emitted
   logic [BlkBits-1:0]     blk_q;       // current block number
@@ -164,7 +165,7 @@ module tern_decomp_bitmap #(
   assign next_base = {nb_inc, BitBits'(0)};
   assign payload   = (in_blk ? peek[MaxCodeBits-1:0] : peek[BlockBits +: MaxCodeBits]) & pbmask;
   assign code      = ternary ? MaxCodeBits'({payload[0], 1'b1}) : payload;
-  assign bad_code  = !ternary && (tern_pkg::code_reserved(32'(wt), 8'(payload)) ||
+  assign bad_code  = TypeFits[wt] && !ternary && (tern_pkg::code_reserved(32'(wt), 8'(payload)) ||
                                   tern_pkg::code_zero(32'(wt), 8'(payload)));
   assign final_nz  = (rem == CntBits'(1));
   assign need      = empty ? '0 : in_blk ? NeedBits'(pb) :
@@ -243,7 +244,7 @@ module tern_decomp_bitmap #(
     end
   end
 
-  // ---- outputs -----------------------------------------------------------------------------------
+  // ---- outputs ----------------------------------------------------------------------------------
   assign word_ready_o = go || (run && !fin && !det && free);
   assign valid_o      = out_v;
   assign code_o       = code;

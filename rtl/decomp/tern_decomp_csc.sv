@@ -1,15 +1,16 @@
-// Relative-index (EIE-style CSC) weight-row decompressor: one entry per cycle.
-// Row stream (docs/formats.md): header {count (L bits)}, L = bit_length(row_len), counting entries
-// (padding included); then per entry {code (code_bits), run (RunBits)}: the entry sits run + 1 elements
-// after the previous one (the first at run). A zero code is a padding entry (EIE's filler for runs longer
-// than 2**RunBits - 1): its run must be 2**RunBits - 1, it is never the last entry and it costs one cycle
-// without output. The memory address of each row (EIE's column pointer) is the accelerator's row-offset
-// table; the count stands in for the pointer difference because rows are padded to whole words.
+// Relative-index (EIE-style CSC) weight-row decompressor: one entry per cycle. Row stream
+// (docs/formats.md): header {count (L bits)}, L = bit_length(row_len), counting entries (padding
+// included); then per entry {code (code_bits), run (RunBits)}: the entry sits run + 1 elements
+// after the previous one (the first at run). A zero code is a padding entry (EIE's filler for runs
+// longer than 2**RunBits - 1): its run must be 2**RunBits - 1, it is never the last entry and it
+// costs one cycle without output. The memory address of each row (EIE's column pointer) is the
+// accelerator's row-offset table; the count stands in for the pointer difference because rows are
+// padded to whole words.
 //
-// Cycles (no stalls): max(1, entries) = non-zeros + padding entries, from the cycle after start_i; a row
-// started in the final handshake cycle of the previous one follows it with no gap.
-// Outputs are driven from registers through the bit window; word_ready_o depends on start_i and,
-// through the final handshake, on ready_i.
+// Cycles (no stalls): max(1, entries) = non-zeros + padding entries, from the cycle after start_i;
+// a row started in the final handshake cycle of the previous one follows it with no gap. Outputs
+// are driven from registers through the bit window; word_ready_o depends on start_i and, through
+// the final handshake, on ready_i.
 `default_nettype none
 
 module tern_decomp_csc #(
@@ -43,17 +44,19 @@ module tern_decomp_csc #(
   localparam int unsigned HeadBits = CntBits;
   localparam int unsigned PeekBits = RunBits + MaxCodeBits;
   localparam int unsigned PtrBits  = $clog2(WordBits) + 1;
+  localparam logic [7:0]  TypeFits = tern_pkg::types_fitting(MaxCodeBits);
   localparam int unsigned NeedBits = $clog2(PeekBits + 1);
-  localparam int unsigned SumBits  = IdxBits + 2;  // previous index, -1 .. 2**IdxBits + 2**RunBits - 1
+  // previous index: -1 .. 2**IdxBits + 2**RunBits - 1
+  localparam int unsigned SumBits  = IdxBits + 2;
 
   if (RunBits < 1 || RunBits > 8 || IdxBits < RunBits) begin : gen_check_run
     $error("tern_decomp_csc: RunBits must be 1..8 and at most IdxBits");
   end
   if (2 * PeekBits > WordBits || HeadBits + PeekBits > WordBits) begin : gen_check_word
-    $error("tern_decomp_csc: WordBits must be >= 2*(RunBits+MaxCodeBits) and >= IdxBits+1+RunBits+MaxCodeBits");
+    $error("tern_decomp_csc: WordBits below 2*(RunBits+MaxCodeBits) or header+entry");
   end
 
-  // ---- row control -------------------------------------------------------------------------------
+  // ---- row control ------------------------------------------------------------------------------
   logic             run, go, fin, det;
   logic [2:0]       det_code;
   logic [IdxBits:0] row_len;
@@ -95,7 +98,7 @@ module tern_decomp_csc #(
     end
   end
 
-  // ---- bit window --------------------------------------------------------------------------------
+  // ---- bit window -------------------------------------------------------------------------------
   logic                free, first, got_last, cur_valid, have, end_ok, consume, load;
   logic [PeekBits-1:0] peek;
   logic [NeedBits-1:0] need;
@@ -124,7 +127,7 @@ module tern_decomp_csc #(
     .consume_i  (consume)
   );
 
-  // ---- entry decode ------------------------------------------------------------------------------
+  // ---- entry decode -----------------------------------------------------------------------------
   logic [CntBits-1:0]     rem_q, rem;  // entries still to read
   logic [SumBits-1:0]     last_idx_q;  // index of the previous entry (-1 at row start)
   logic                   empty, pad, final_e;
@@ -180,7 +183,7 @@ module tern_decomp_csc #(
         end else begin
           skip = 1'b1;
         end
-      end else if (tern_pkg::code_reserved(32'(wt), 8'(code))) begin
+      end else if (TypeFits[wt] && tern_pkg::code_reserved(32'(wt), 8'(code))) begin
         det      = 1'b1;
         det_code = 3'(tern_pkg::DecErrCode);
       end else if (final_e && !end_ok) begin
@@ -210,7 +213,7 @@ module tern_decomp_csc #(
     end
   end
 
-  // ---- outputs -----------------------------------------------------------------------------------
+  // ---- outputs ----------------------------------------------------------------------------------
   assign word_ready_o = go || (run && !fin && !det && free);
   assign valid_o      = out_v;
   assign code_o       = code;

@@ -1,10 +1,11 @@
-// Row control shared by the decompressors: accepts start_i, checks and latches the row configuration,
-// runs until the row's final entry is handed over or an error is found, and keeps the sticky error code.
+// Row control shared by the decompressors: accepts start_i, checks and latches the row
+// configuration, runs until the row's final entry is handed over or an error is found, and keeps
+// the sticky error code.
 //
-// start_i is taken while idle, and also in the cycle the final entry of the current row is handed over
-// (valid_o && ready_i && last_o), so rows can run back to back. It is ignored while err_o is set.
-// start_i at any other time while busy is the error DecErrStart. clear_i aborts the row and clears the
-// error; it wins over start_i in the same cycle.
+// start_i is taken while idle, and also in the cycle the final entry of the current row is handed
+// over (valid_o && ready_i && last_o), so rows can run back to back. It is ignored while err_o is
+// set. start_i at any other time while busy is the error DecErrStart. clear_i aborts the row and
+// clears the error; it wins over start_i in the same cycle.
 `default_nettype none
 
 module tern_decomp_ctrl #(

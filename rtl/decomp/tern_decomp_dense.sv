@@ -1,10 +1,10 @@
-// Dense weight-row "decompressor": every code of the row in order, zeros included, code_bits_i each,
-// no header (docs/formats.md). The reference stream for dense-versus-sparse comparisons.
+// Dense weight-row "decompressor": every code of the row in order, zeros included, code_bits_i
+// each, no header (docs/formats.md). The reference stream for dense-versus-sparse comparisons.
 //
-// Cycles (no stalls): row_len, from the cycle after start_i; a row started in the final handshake cycle
-// of the previous one follows it with no gap. empty_o is always 0 (every row has >= 1 element).
-// Outputs are driven from registers through the bit window; word_ready_o depends on start_i and,
-// through the final handshake, on ready_i.
+// Cycles (no stalls): row_len, from the cycle after start_i; a row started in the final handshake
+// cycle of the previous one follows it with no gap. empty_o is always 0 (every row has >= 1
+// element). Outputs are driven from registers through the bit window; word_ready_o depends on
+// start_i and, through the final handshake, on ready_i.
 `default_nettype none
 
 module tern_decomp_dense #(
@@ -35,13 +35,14 @@ module tern_decomp_dense #(
 );
   localparam int unsigned PeekBits = MaxCodeBits;
   localparam int unsigned PtrBits  = $clog2(WordBits) + 1;
+  localparam logic [7:0]  TypeFits = tern_pkg::types_fitting(MaxCodeBits);
   localparam int unsigned NeedBits = $clog2(PeekBits + 1);
 
   if (2 * PeekBits > WordBits) begin : gen_check_word
     $error("tern_decomp_dense: WordBits must be >= 2*MaxCodeBits");
   end
 
-  // ---- row control -------------------------------------------------------------------------------
+  // ---- row control ------------------------------------------------------------------------------
   logic             run, go, fin, det;
   logic [2:0]       det_code;
   logic [IdxBits:0] row_len;
@@ -71,7 +72,7 @@ module tern_decomp_dense #(
     .err_code_o
   );
 
-  // ---- bit window --------------------------------------------------------------------------------
+  // ---- bit window -------------------------------------------------------------------------------
   logic                free, got_last, cur_valid, have, end_ok, consume, load, unused_first;
   logic [PeekBits-1:0] peek;
   logic [NeedBits-1:0] need;
@@ -100,7 +101,7 @@ module tern_decomp_dense #(
     .consume_i  (consume)
   );
 
-  // ---- element decode ----------------------------------------------------------------------------
+  // ---- element decode ---------------------------------------------------------------------------
   logic [IdxBits:0]       pos_q, pos_inc;  // index of the next element
   logic [MaxCodeBits-1:0] cbmask, code;
   logic                   final_e, out_v, fire;
@@ -124,7 +125,7 @@ module tern_decomp_dense #(
           det      = 1'b1;
           det_code = 3'(tern_pkg::DecErrTrunc);
         end
-      end else if (tern_pkg::code_reserved(32'(wt), 8'(code))) begin
+      end else if (TypeFits[wt] && tern_pkg::code_reserved(32'(wt), 8'(code))) begin
         det      = 1'b1;
         det_code = 3'(tern_pkg::DecErrCode);
       end else if (final_e && !end_ok) begin
@@ -148,7 +149,7 @@ module tern_decomp_dense #(
     end
   end
 
-  // ---- outputs -----------------------------------------------------------------------------------
+  // ---- outputs ----------------------------------------------------------------------------------
   assign word_ready_o = go || (run && !fin && !det && free);
   assign valid_o      = out_v;
   assign code_o       = code;

@@ -1,15 +1,15 @@
-// RLE weight-row decompressor (thesis §3.4.1: index difference + sign): one non-zero per cycle.
+// RLE weight-row decompressor (thesis Sec. 3.4.1: index difference + sign): one non-zero per cycle.
 // Row stream (docs/formats.md): header {count (L bits), G-1 (3 bits)} with L = bit_length(row_len),
-// then per non-zero {payload, gap (G bits)}; gap = index - previous index (previous = -1 at row start);
-// gap 0 is an escape that advances the previous index by 2^G - 1 and costs a cycle without output (an
-// escape reaching index row_len or beyond is an index error; one landing on row_len - 1 is caught at the
-// entry after it).
-// Ternary payloads are the sign only (0: +1 -> code 01, 1: -1 -> code 11); other types store the code.
+// then per non-zero {payload, gap (G bits)}; gap = index - previous index (previous = -1 at row
+// start); gap 0 is an escape that advances the previous index by 2^G - 1 and costs a cycle without
+// output (an escape reaching index row_len or beyond is an index error; one landing on row_len - 1
+// is caught at the entry after it). Ternary payloads are the sign only (0: +1 -> code 01, 1: -1 ->
+// code 11); other types store the code.
 //
-// Cycles (no stalls): max(1, non-zeros) + escapes per row, counted from the cycle after start_i; a row
-// started in the final handshake cycle of the previous one follows it with no gap.
-// Outputs are driven from registers through the bit window (no input-to-output paths); word_ready_o
-// depends on start_i and, through the final handshake, on ready_i.
+// Cycles (no stalls): max(1, non-zeros) + escapes per row, counted from the cycle after start_i; a
+// row started in the final handshake cycle of the previous one follows it with no gap. Outputs are
+// driven from registers through the bit window (no input-to-output paths); word_ready_o depends on
+// start_i and, through the final handshake, on ready_i.
 `default_nettype none
 
 module tern_decomp_rle #(
@@ -43,17 +43,19 @@ module tern_decomp_rle #(
   localparam int unsigned HeadBits = 3 + CntBits;
   localparam int unsigned PeekBits = GapBits + MaxCodeBits;
   localparam int unsigned PtrBits  = $clog2(WordBits) + 1;
+  localparam logic [7:0]  TypeFits = tern_pkg::types_fitting(MaxCodeBits);
   localparam int unsigned NeedBits = $clog2(PeekBits + 1);
-  localparam int unsigned SumBits  = IdxBits + 2;  // previous index, -1 .. 2**IdxBits + 2**GapBits - 2
+  // previous index: -1 .. 2**IdxBits + 2**GapBits - 2
+  localparam int unsigned SumBits  = IdxBits + 2;
 
   if (GapBits < 1 || GapBits > 8 || IdxBits < GapBits) begin : gen_check_gap
     $error("tern_decomp_rle: GapBits must be 1..8 and at most IdxBits");
   end
   if (2 * PeekBits > WordBits || HeadBits + PeekBits > WordBits) begin : gen_check_word
-    $error("tern_decomp_rle: WordBits must be >= 2*(GapBits+MaxCodeBits) and >= IdxBits+4+GapBits+MaxCodeBits");
+    $error("tern_decomp_rle: WordBits below 2*(GapBits+MaxCodeBits) or header+entry");
   end
 
-  // ---- row control -------------------------------------------------------------------------------
+  // ---- row control ------------------------------------------------------------------------------
   logic             run, go, fin, det;
   logic [2:0]       det_code;
   logic [IdxBits:0] row_len;
@@ -83,8 +85,8 @@ module tern_decomp_rle #(
     .err_code_o
   );
 
-  // Header length 3 + bit_length(row_len_i) (the first entry's bit) and the count-field mask (ones up to
-  // row_len_i's MSB), both fixed at start.
+  // Header length 3 + bit_length(row_len_i) (the first entry's bit) and the count-field mask (ones
+  // up to row_len_i's MSB), both fixed at start.
   logic [CntBits-1:0] len_mask, len_mask_q;
   logic [PtrBits-1:0] hdr_len;
   always_comb begin
@@ -96,7 +98,7 @@ module tern_decomp_rle #(
     end
   end
 
-  // ---- bit window --------------------------------------------------------------------------------
+  // ---- bit window -------------------------------------------------------------------------------
   logic                free, first, got_last, cur_valid, have, end_ok, consume, load;
   logic [PeekBits-1:0] peek;
   logic [NeedBits-1:0] need;
@@ -125,10 +127,10 @@ module tern_decomp_rle #(
     .consume_i  (consume)
   );
 
-  // ---- entry decode ------------------------------------------------------------------------------
-  // The header {count, G-1} is latched from the row's first word as it is loaded; the count register
-  // keeps the raw field bits and is compared under len_mask_q (the bits above the field belong to the
-  // first entry and do not disturb the low bits' arithmetic).
+  // ---- entry decode -----------------------------------------------------------------------------
+  // The header {count, G-1} is latched from the row's first word as it is loaded; the count
+  // register keeps the raw field bits and is compared under len_mask_q (the bits above the field
+  // belong to the first entry and do not disturb the low bits' arithmetic).
   logic [2:0]             gsel_q;      // G - 1
   logic [CntBits-1:0]     rem_q;       // non-zeros still to emit (under len_mask_q)
   logic [CntBits-1:0]     rem;
@@ -154,8 +156,8 @@ module tern_decomp_rle #(
     for (int i = 0; i < MaxCodeBits; i++) pbmask[i] = (i < 32'(pb));
   end
 
-  // payload = the MaxCodeBits stream bits after the G-bit gap field: peek >> (gsel + 1) as three mux
-  // stages on gsel, MSB first, each only as wide as the later stages read.
+  // payload = the MaxCodeBits stream bits after the G-bit gap field: peek >> (gsel + 1) as three
+  // mux stages on gsel, MSB first, each only as wide as the later stages read.
   localparam int unsigned PlBits = MaxCodeBits + 7;
   logic [PeekBits-2:0] peek1;
   logic [3*PlBits-1:0] pst;  // stage s (shift 2**s) at [s*PlBits +: PlBits]
@@ -167,7 +169,8 @@ module tern_decomp_rle #(
     end
     for (int s = 1; s >= 0; s--) begin
       for (int j = 0; j < PlBits; j++) begin
-        pst[s*PlBits + j] = gsel_q[s] ? pst[(s+1)*PlBits + (j + (1 << s)) % PlBits] : pst[(s+1)*PlBits + j];
+        pst[s*PlBits + j] = gsel_q[s] ? pst[(s+1)*PlBits + (j + (1 << s)) % PlBits]
+                                      : pst[(s+1)*PlBits + j];
       end
     end
   end
@@ -178,7 +181,7 @@ module tern_decomp_rle #(
   assign add      = esc ? gmask : gap;  // an escape advances 2**G - 1
   assign sum      = last_idx_q + SumBits'(add);
   assign code     = ternary ? MaxCodeBits'({payload[0], 1'b1}) : payload;
-  assign bad_code = !ternary && (tern_pkg::code_reserved(32'(wt), 8'(payload)) ||
+  assign bad_code = TypeFits[wt] && !ternary && (tern_pkg::code_reserved(32'(wt), 8'(payload)) ||
                                  tern_pkg::code_zero(32'(wt), 8'(payload)));
   assign need     = empty ? '0 : esc ? NeedBits'(g) : NeedBits'(g) + NeedBits'(pb);
 
@@ -245,7 +248,7 @@ module tern_decomp_rle #(
     end
   end
 
-  // ---- outputs -----------------------------------------------------------------------------------
+  // ---- outputs ----------------------------------------------------------------------------------
   assign word_ready_o = go || (run && !fin && !det && free);
   assign valid_o      = out_v;
   assign code_o       = code;

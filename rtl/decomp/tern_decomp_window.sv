@@ -1,16 +1,17 @@
 // Bit window of the decompressors: two memory-word slots used as a ring and read LSB first at a bit
-// pointer. It shows the next PeekBits stream bits, says whether an entry of need_i bits is complete and
-// whether it ends inside the row's last word, consumes need_i bits per cycle and takes one word per cycle.
+// pointer. It shows the next PeekBits stream bits, says whether an entry of need_i bits is complete
+// and whether it ends inside the row's last word, consumes need_i bits per cycle and takes one word
+// per cycle.
 //
 // Timing: free_o is registered (a slot is empty and the row's last word has not been taken). With
-// 2*PeekBits <= WordBits and HeadMax + PeekBits <= WordBits (checked by the users) a source that offers a
-// word whenever free_o is high never starves the decoder: an entry never waits for a word.
+// 2*PeekBits <= WordBits and HeadMax + PeekBits <= WordBits (checked by the users) a source that
+// offers a word whenever free_o is high never starves the decoder: an entry never waits for a word.
 `default_nettype none
 
 (* keep_hierarchy *)
 module tern_decomp_window #(
   parameter int unsigned WordBits = 64,  // power of two
-  parameter int unsigned PeekBits = 16,  // widest entry the decoder reads in one cycle (<= WordBits)
+  parameter int unsigned PeekBits = 16,  // widest entry read in one cycle (<= WordBits)
   localparam int unsigned PtrBits  = $clog2(WordBits) + 1,
   localparam int unsigned NeedBits = $clog2(PeekBits + 1)
 ) (
@@ -69,10 +70,10 @@ module tern_decomp_window #(
   assign got_last_o  = got_last_q;
   assign first_o     = load_i && (flush_i || first_q);
 
-  // Ring read: bits ptr .. ptr+PeekBits-1 of {slot1, slot0}, wrapping into slot 0. A funnel built from
-  // the pointer's MSB down: stage s shifts by 2**s and only its low 2**s - 1 + PeekBits bits are used
-  // later, so synthesis keeps about (2*WordBits + PtrBits*PeekBits) muxes. (A generic `>>` becomes a
-  // full-width barrel shifter: 2.5x the LUTs in Yosys 0.23.)
+  // Ring read: bits ptr .. ptr+PeekBits-1 of {slot1, slot0}, wrapping into slot 0. A funnel built
+  // from the pointer's MSB down: stage s shifts by 2**s and only its low 2**s - 1 + PeekBits bits
+  // are used later, so synthesis keeps about (2*WordBits + PtrBits*PeekBits) muxes. (A generic `>>`
+  // becomes a full-width barrel shifter: 2.5x the LUTs in Yosys 0.23.)
   localparam int unsigned RingBits = 2 * WordBits;
   localparam int unsigned StBits   = WordBits + PeekBits - 1;  // stage width (upper bits unused)
   logic [RingBits-1:0]       ring;
