@@ -53,7 +53,7 @@ coverage: setup
 	cmake -S . -B $(BUILD)-cov $(CMAKE_FLAGS) -DTERN_COVERAGE=ON
 	cmake --build $(BUILD)-cov -j $(JOBS)
 	cd $(BUILD)-cov && ctest -j $(JOBS) -LE lint
-	$(PY) scripts/coverage_report.py $(BUILD)-cov
+	$(PY) scripts/coverage_report.py $(BUILD)-cov --out docs/coverage.md
 
 synth: setup
 	@scripts/setup fpga asic plot

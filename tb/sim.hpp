@@ -6,6 +6,10 @@
 #ifdef TERN_TRACE
 #include <verilated_fst_c.h>
 #endif
+#ifdef TERN_COVERAGE
+#include <verilated_cov.h>
+#include <unistd.h>
+#endif
 
 #include <cstdint>
 #include <cstdlib>
@@ -65,6 +69,15 @@ class Sim {
     if (trace_) trace_->close();
 #endif
     model_->final();
+#ifdef TERN_COVERAGE
+    // One coverage file per simulation; scripts/coverage_report.py merges them.
+    const char* build = std::getenv("TERN_BUILD");
+    std::filesystem::path dir = std::filesystem::path(build ? build : ".") / "coverage";
+    std::filesystem::create_directories(dir);
+    static int serial = 0;
+    const std::string file = (dir / (std::to_string(::getpid()) + "_" + std::to_string(serial++) + ".dat")).string();
+    ctx_->coveragep()->write(file.c_str());
+#endif
   }
 
   Model* operator->() { return model_.get(); }
