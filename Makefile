@@ -33,6 +33,7 @@ build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: build
+	@scripts/setup train
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure --timeout 900
 
 lint: configure
