@@ -101,6 +101,7 @@ class RtlBackend : public Backend {
     hw.mac_types = (c0 >> 8) & 0xff;
     hw.formats = (c0 >> 16) & 0xf;
     hw.bitserial = (c0 >> 20) & 1u;
+    hw.syq = (c0 >> 21) & 1u;
     hw.acc_bits = static_cast<int>(c0 >> 24);
     hw.act_depth = drv_->read32(tb::reg::kConfig1);
     hw.max_row_len = drv_->read32(tb::reg::kConfig2);

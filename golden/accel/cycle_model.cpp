@@ -376,6 +376,8 @@ std::vector<LayerCycles> predict_cycles(const std::vector<uint64_t>& mem, uint32
     lc.check = 9;   // 8 products, the verdict
     const int64_t chw = int64_t{d.C} * d.H * d.W;
     if (d.op == Op::kConv) lc.setup = static_cast<uint64_t>(int64_t{d.C} * d.R * d.S + 1);
+    const uint64_t syq_words = d.syq ? (static_cast<uint64_t>(d.R) * d.S + 7) / 8 : 0;
+    if (d.syq) lc.setup += syq_words + 2;  // StSyq: the scale words, the last response, the decision
     if (d.load_input) lc.load = static_cast<uint64_t>(chw + 2);
     const RunResult rr = d.op == Op::kPool ? simulate_pool(d, hw) : simulate_run(mem, d, hw, fp);
     lc.run = rr.cycles;
@@ -386,7 +388,7 @@ std::vector<LayerCycles> predict_cycles(const std::vector<uint64_t>& mem, uint32
     lc.stall_fetch = rr.stall_fetch;
     lc.stall_out = rr.stall_out;
     lc.stall_dec = rr.stall_dec;
-    lc.bytes_read = 64 + (d.load_input ? 8 * static_cast<uint64_t>(chw) : 0) + rr.bytes_read;
+    lc.bytes_read = 64 + 8 * syq_words + (d.load_input ? 8 * static_cast<uint64_t>(chw) : 0) + rr.bytes_read;
     lc.bytes_written = rr.bytes_written;
     out.push_back(lc);
   }

@@ -55,7 +55,7 @@ EngineError check_descriptor(const Descriptor& d, const std::array<uint64_t, 8>&
         !out_extent_ok(d.W, d.S, d.stride, d.F)) {
       return EngineError::kShape;
     }
-    if (d.act_bits == 0 || d.act_bits > 8 || d.out_mode != 0) return EngineError::kMode;
+    if (d.act_bits == 0 || d.act_bits > 8 || d.out_mode != 0 || d.syq) return EngineError::kMode;
     if (chw > hw.act_depth || mef > hw.act_depth) return EngineError::kSize;
     return EngineError::kNone;
   }
@@ -70,7 +70,8 @@ EngineError check_descriptor(const Descriptor& d, const std::array<uint64_t, 8>&
   const bool xnor = d.act_bits == 1 && d.act_signed;
   if (d.wtype > 6 || d.fmt > 3 || !((hw.formats >> d.fmt) & 1u) || d.act_bits == 0 || d.act_bits > 8 ||
       (d.bitserial && (!hw.bitserial || xnor)) || (!d.bitserial && !((hw.mac_types >> d.wtype) & 1u)) ||
-      d.out_mode == 3 || d.out_bits == 0 || d.out_bits > 8 || (d.out_mode == 1 && d.out_bits > 2) || d.syq) {
+      d.out_mode == 3 || d.out_bits == 0 || d.out_bits > 8 || (d.out_mode == 1 && d.out_bits > 2) ||
+      (d.syq && !hw.syq)) {
     return EngineError::kMode;
   }
   if (chw > hw.act_depth || (d.out_mode != 2 && mef > hw.act_depth) || crs > hw.max_row_len) return EngineError::kSize;
@@ -149,6 +150,10 @@ ExecResult execute(std::vector<uint64_t>& mem, uint32_t prog_base, const HwConfi
       const int cb = code_bits_of(d.wtype);
       const int64_t crs = int64_t{d.C} * d.R * d.S;
       const bool xnor = d.act_bits == 1 && d.act_signed;
+      std::vector<int64_t> scale(static_cast<size_t>(d.R) * d.S, 1);
+      if (d.syq) {
+        for (size_t k = 0; k < scale.size(); ++k) scale[k] = static_cast<uint8_t>(rd(d.syq_addr + 8 * (k / 8)) >> (8 * (k % 8)));
+      }
       uint64_t waddr = d.wgt_addr;
       for (int m = 0; m < d.M; ++m) {
         const uint64_t h0 = rd(waddr), h1 = rd(waddr + 8);
@@ -181,7 +186,7 @@ ExecResult execute(std::vector<uint64_t>& mem, uint32_t prog_base, const HwConfi
               const int iy = y * d.stride - d.pad + r, ix = x * d.stride - d.pad + s;
               if (iy < 0 || iy >= d.H || ix < 0 || ix >= d.W) continue;
               const uint64_t aw = in[c * hw_ + int64_t{iy} * d.W + ix];
-              const int64_t w = decode_weight(wt, e.code).value_or(0);
+              const int64_t w = decode_weight(wt, e.code).value_or(0) * scale[static_cast<size_t>(r) * d.S + s];
               for (int l = 0; l < P; ++l) {
                 const uint8_t b = lane_byte(aw, l);
                 int64_t a;

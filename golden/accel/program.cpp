@@ -145,7 +145,8 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
       if (!(hw.mac_types >> static_cast<int>(L.wtype) & 1u) && !(ch.bitserial && hw.bitserial)) {
         fail(L, i, "weight type " + to_string(L.wtype) + " is not in this build (MacTypes)");
       }
-      if (L.syq != SyqMode::kNone) fail(L, i, "SYQ kernel-position scales are not supported by this build");
+      if (L.syq != SyqMode::kNone && !hw.syq) fail(L, i, "SYQ kernel-position scales are not in this build");
+      d.syq = L.syq != SyqMode::kNone;
       if (ch.bitserial && !hw.bitserial) fail(L, i, "bit-serial requested but the build has no bit-serial datapath");
       if (ch.bitserial && L.act_bits == 1 && L.act_signed) fail(L, i, "binary (+-1) activations run bit-parallel (XNOR)");
       d.wtype = static_cast<uint8_t>(L.wtype);
@@ -173,6 +174,7 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
 
   // Weight regions
   std::vector<std::vector<uint64_t>> regions(n);
+  std::vector<std::pair<size_t, std::vector<uint64_t>>> syq_regions;
   for (size_t i = 0; i < n; ++i) {
     const Layer& L = m.layers[i];
     CompiledLayer& cl = p.layers[i];
@@ -194,7 +196,7 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
           for (int s = 0; s < L.S; ++s) {
             const int32_t w = L.weight(mm, c, r, s);
             codes[(static_cast<size_t>(c) * L.R + r) * L.S + s] = *encode_weight(L.wtype, w);
-            sum_abs += std::abs(w);
+            sum_abs += std::abs(L.eff_weight(mm, c, r, s));
             nz += w != 0;
           }
         }
@@ -243,6 +245,13 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
     d.wgt_addr = align64(addr);
     cl.weight_words = static_cast<int64_t>(region.size());
     addr = d.wgt_addr + 8 * region.size();
+    if (d.syq) {  // R*S scale bytes, 8 per word
+      d.syq_addr = align64(addr);
+      std::vector<uint64_t> sq((L.syq_scales.size() + 7) / 8, 0);
+      for (size_t k = 0; k < L.syq_scales.size(); ++k) sq[k / 8] |= static_cast<uint64_t>(L.syq_scales[k]) << (8 * (k % 8));
+      syq_regions.emplace_back(i, sq);
+      addr = d.syq_addr + 8 * sq.size();
+    }
   }
 
   p.image.assign(align64(addr) / 8, 0);
@@ -250,6 +259,9 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
     const auto w = p.layers[i].desc.encode();
     std::copy(w.begin(), w.end(), p.image.begin() + (p.prog_base / 8 + 8 * i));
     std::copy(regions[i].begin(), regions[i].end(), p.image.begin() + p.layers[i].desc.wgt_addr / 8);
+  }
+  for (const auto& [i, sq] : syq_regions) {
+    std::copy(sq.begin(), sq.end(), p.image.begin() + p.layers[i].desc.syq_addr / 8);
   }
   // END descriptor: all zero words, already in place.
   return p;

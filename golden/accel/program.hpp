@@ -23,6 +23,7 @@ struct HwConfig {
   uint32_t mac_types = 0x7f;  // bit t: bit-parallel multiplier for weight type t
   uint32_t formats = 0xf;     // bit f: decompressor for Format f
   bool bitserial = true;
+  bool syq = true;            // SYQ per-kernel-position scales
 };
 
 enum class Op : uint8_t { kEnd = 0, kConv = 1, kFc = 2, kPool = 3 };

@@ -37,7 +37,13 @@ void fill_requant(std::mt19937_64& rng, Layer& L, bool last) {
   int64_t amax = L.act_bits == 1 && L.act_signed ? 1 : (int64_t{1} << L.act_bits) - 1;
   if (L.act_signed && L.act_bits > 1) amax = int64_t{1} << (L.act_bits - 1);
   double wmag = 0;
-  for (int32_t w : L.weights) wmag += std::abs(w);
+  for (int m = 0; m < L.M; ++m) {
+    for (int c = 0; c < L.C; ++c) {
+      for (int r = 0; r < L.R; ++r) {
+        for (int s = 0; s < L.S; ++s) wmag += static_cast<double>(std::abs(L.eff_weight(m, c, r, s)));
+      }
+    }
+  }
   wmag /= std::max<size_t>(1, L.weights.size());
   const double spread = std::max(1.0, wmag * static_cast<double>(amax) * std::sqrt(static_cast<double>(L.row_len())));
   const int mode_pick = uni(rng, 0, 9);
@@ -143,6 +149,14 @@ Model random_model(std::mt19937_64& rng, const RandomModelSpec& spec) {
       L.F = (W + 2 * L.pad - L.S) / L.stride + 1;
     }
     fill_weights(rng, L, std::uniform_real_distribution<double>(0.0, spec.max_sparsity)(rng));
+    if (spec.allow_syq && coin(rng, 0.25)) {
+      L.syq = coin(rng, 0.5) ? SyqMode::kPixel : SyqMode::kRow;
+      std::vector<int32_t> rows(static_cast<size_t>(L.R));
+      for (auto& q : rows) q = uni(rng, 1, 255);
+      for (int r = 0; r < L.R; ++r) {
+        for (int s = 0; s < L.S; ++s) L.syq_scales.push_back(L.syq == SyqMode::kRow ? rows[r] : uni(rng, 1, 255));
+      }
+    }
     fill_requant(rng, L, last);
     while (!spec.allow_threshold && L.mode == RequantMode::kThreshold) {
       L.thresholds.clear();

@@ -14,7 +14,7 @@ struct RandomModelSpec {
   int max_c = 4;                   // input channels upper bound
   int max_m = 8;                   // output channels per layer upper bound
   uint32_t weight_types = 0x7f;    // allowed weight types (bit t)
-  bool allow_pool = true, allow_fc = true, allow_threshold = true, allow_signed = true;
+  bool allow_pool = true, allow_fc = true, allow_threshold = true, allow_signed = true, allow_syq = true;
   double max_sparsity = 0.95;
 };
 

@@ -14,6 +14,7 @@ module tern_engine #(
   parameter int unsigned MacTypes   = 32'h7f,
   parameter int unsigned Formats    = 32'hf,
   parameter bit          BitSerial  = 1'b1,
+  parameter bit          Syq        = 1'b1,    // SYQ per-kernel-position weight scales
   localparam int unsigned NumCtrs   = 8
 ) (
   input  logic                  clk_i,
@@ -53,7 +54,7 @@ module tern_engine #(
   localparam int unsigned OW    = AW + 4;                 // index-table offset width
   localparam int unsigned KW    = $clog2(MaxRowLen);      // row index bits
   localparam int unsigned CW    = $clog2(CacheWords);     // cache word address bits
-  localparam int unsigned TabW  = OW + 6;                 // table entry {off, r, s}
+  localparam int unsigned TabW  = OW + 12;                // table entry {off, r, s, r*S+s}
   localparam int unsigned LW    = Lanes * 8;              // lane bits of one element
   localparam int unsigned OFifo = 8;                      // output FIFO entries
 
@@ -89,7 +90,7 @@ module tern_engine #(
   // ------------------------------------------------------------------------------------------
   // State
   typedef enum logic [3:0] {
-    StIdle, StDesc, StCheck, StSetup, StLoad, StRun, StPool, StDrain, StStats, StErr
+    StIdle, StDesc, StCheck, StSyq, StSetup, StLoad, StRun, StPool, StDrain, StStats, StErr
   } state_e;
   state_e state_q, state_d;
 
@@ -138,6 +139,11 @@ module tern_engine #(
     f_syqa    = desc_q[4][63:32];
     f_stats   = desc_q[5][31:0];
   end
+
+  // SYQ: scale bytes of the R*S kernel positions, loaded in StSyq (ceil(R*S/8) words)
+  logic [64*8-1:0] syq_q;
+  logic [3:0]      sq_req_q, sq_rsp_q, sq_words;
+  assign sq_words = 4'((32'(d_rs[5:0]) + 32'd7) >> 3);
 
   localparam logic [3:0] OpEnd = 4'd0, OpConv = 4'd1, OpFc = 4'd2, OpPool = 4'd3;
   logic is_conv, is_fc, is_pool, xnor_mode;
@@ -225,7 +231,7 @@ module tern_engine #(
           d_ue + 48'(f_r) > 48'(f_h) || d_ue + 48'(f_r) + 48'(f_stride) <= 48'(f_h) ||
           d_uf + 48'(f_s) > 48'(f_w) || d_uf + 48'(f_s) + 48'(f_stride) <= 48'(f_w)) begin
         ck_err = ErrShape;
-      end else if (f_abits == 0 || f_abits > 4'd8 || f_omode != 2'd0) begin
+      end else if (f_abits == 0 || f_abits > 4'd8 || f_omode != 2'd0 || f_syq) begin
         ck_err = ErrMode;
       end else if (d_chw > 48'(ActDepth) || d_mef > 48'(ActDepth)) begin
         ck_err = ErrSize;
@@ -244,7 +250,7 @@ module tern_engine #(
                    (f_bserial && (!BitSerial || xnor_mode)) ||
                    (!f_bserial && !MacTypes[5'(f_wtype)]) ||
                    f_omode == 2'd3 || f_obits == 0 || f_obits > 4'd8 ||
-                   (f_omode == 2'd1 && f_obits > 4'd2) || f_syq) begin
+                   (f_omode == 2'd1 && f_obits > 4'd2) || (f_syq && !Syq)) begin
         ck_err = ErrMode;
       end else if (d_chw > 48'(ActDepth) || (f_omode != 2'd2 && d_mef > 48'(ActDepth)) ||
                    d_crs > 48'(MaxRowLen)) begin
@@ -655,13 +661,14 @@ module tern_engine #(
   logic [2:0]           s1_bit_q;
   logic [7:0]           s1_code_q;
   logic [11:0]          s1_wval_q;
+  logic [20:0]          s1_weff;      // weight value times its SYQ scale (S1)
   logic                 s1_wnz_q;
   logic [KW-1:0]        s1_k_q;
   logic signed [SW-1:0] s1_iy0_q, s1_ix0_q, s1_pix_q;
   logic                 s2_first_q, s2_shift_q, s2_neg_q, s2_lastpix_q, s2_lastf_q, s2_ok_q;
   logic [2:0]           s2_bit_q;
   logic [7:0]           s2_code_q;
-  logic [11:0]          s2_wval_q;
+  logic [20:0]          s2_wval_q;
   logic                 s2_wnz_q;
 
   assign tab_re    = dc_fire;
@@ -691,6 +698,7 @@ module tern_engine #(
   // S1: index table -> address, bounds
   logic [OW-1:0]        t_off;
   logic [2:0]           t_r, t_s;
+  logic [5:0]           t_rs;
   logic signed [SW-1:0] s1_iy, s1_ix, s1_addr;
   logic                 s1_inb;
   always_comb begin
@@ -698,13 +706,24 @@ module tern_engine #(
       t_off = OW'(s1_k_q);
       t_r   = '0;
       t_s   = '0;
+      t_rs  = '0;
     end else begin
-      {t_off, t_r, t_s} = tab_rdata;
+      {t_off, t_r, t_s, t_rs} = tab_rdata;
     end
     s1_iy   = s1_iy0_q + SW'(t_r);
     s1_ix   = s1_ix0_q + SW'(t_s);
     s1_addr = SW'(t_off) + s1_pix_q;
     s1_inb  = s1_iy >= 0 && s1_iy < SW'(f_h) && s1_ix >= 0 && s1_ix < SW'(f_w);
+  end
+
+  // SYQ: the weight value times the scale of its kernel position (one multiplier for all lanes).
+  logic [8:0] s1_q;
+  if (Syq) begin : gen_syq_scale
+    assign s1_q    = f_syq ? {1'b0, syq_q[t_rs*8+:8]} : 9'd1;
+    assign s1_weff = 21'($signed(s1_wval_q) * $signed(s1_q));
+  end else begin : gen_no_syq_scale
+    assign s1_q    = 9'd1;
+    assign s1_weff = 21'($signed(s1_wval_q));
   end
 
   always_ff @(posedge clk_i) begin
@@ -719,7 +738,7 @@ module tern_engine #(
       s2_lastf_q   <= s1_lastf_q;
       s2_ok_q      <= s1_inb && !s1_empty_q;
       s2_code_q    <= s1_code_q;
-      s2_wval_q    <= s1_wval_q;
+      s2_wval_q    <= s1_weff;
       s2_wnz_q     <= s1_wnz_q;
     end
   end
@@ -732,6 +751,7 @@ module tern_engine #(
     tern_lane #(
       .MacTypes (MacTypes),
       .BitSerial(BitSerial),
+      .Syq      (Syq),
       .AccBits  (AccBits)
     ) i_lane (
       .clk_i,
@@ -741,6 +761,7 @@ module tern_engine #(
       .neg_i       (s2_neg_q),
       .plane_i     (s2_bit_q),
       .bitserial_i (f_bserial),
+      .syq_i       (f_syq),
       .xnor_i      (xnor_mode),
       .act_signed_i(f_asigned),
       .wtype_i     (f_wtype),
@@ -976,6 +997,7 @@ module tern_engine #(
   logic [KW:0] tb_k_q;          // SETUP: table entries written
   logic [15:0] tb_c_q;
   logic [3:0]  tb_r_q, tb_s_q;
+  logic [5:0]  tb_rs_q;
   logic [OW-1:0] tb_cb_q, tb_rb_q;
   logic [31:0] to_cnt_q;        // cycles without a response while waiting
   logic        waiting;
@@ -994,6 +1016,10 @@ module tern_engine #(
     c_rd_valid = 1'b0;
     c_rd_addr  = desc_ptr_q + {25'd0, dreq_q[2:0], 3'd0};
     if (state_q == StDesc && dreq_q < 4'd8) c_rd_valid = 1'b1;
+    if (state_q == StSyq && sq_req_q < sq_words) begin
+      c_rd_valid = 1'b1;
+      c_rd_addr  = f_syqa + {25'd0, sq_req_q[2:0], 3'b000};
+    end
     if (state_q == StLoad && ld_req_q < d_chw[31:0]) begin
       c_rd_valid = 1'b1;
       c_rd_addr  = f_in + {ld_req_q[28:0], 3'b000};
@@ -1054,7 +1080,10 @@ module tern_engine #(
     unique case (state_q)
       StIdle:  if (start_i) state_d = StDesc;
       StDesc:  if (drsp_q == 4'd8) state_d = (f_op == OpEnd) ? StIdle : StCheck;
-      StCheck: if (ck_q == 4'd8) state_d = is_conv ? StSetup : (f_load ? StLoad : (is_pool ? StPool : StRun));
+      StCheck: if (ck_q == 4'd8) begin
+                 state_d = f_syq ? StSyq : is_conv ? StSetup : (f_load ? StLoad : (is_pool ? StPool : StRun));
+               end
+      StSyq:   if (sq_rsp_q == sq_words) state_d = is_conv ? StSetup : (f_load ? StLoad : StRun);
       StSetup: if (32'(tb_k_q) == d_crs[31:0]) state_d = f_load ? StLoad : StRun;
       StLoad:  if (ld_rsp_q == d_chw[31:0]) state_d = is_pool ? StPool : StRun;
       StRun:   if (run_finished) state_d = StDrain;
@@ -1120,13 +1149,15 @@ module tern_engine #(
     // SETUP: index table, entries in c, r, s order: off = c*H*W + r*W + s
     if (state_q != StSetup) begin
       tb_k_q  <= '0;
+      tb_rs_q <= '0;
       tb_c_q  <= '0;
       tb_r_q  <= '0;
       tb_s_q  <= '0;
       tb_cb_q <= '0;
       tb_rb_q <= '0;
     end else if (32'(tb_k_q) != d_crs[31:0]) begin
-      tb_k_q <= tb_k_q + 1'b1;
+      tb_k_q  <= tb_k_q + 1'b1;
+      tb_rs_q <= (tb_s_q == f_s - 4'd1 && tb_r_q == f_r - 4'd1) ? 6'd0 : tb_rs_q + 6'd1;
       if (tb_s_q != f_s - 4'd1) begin
         tb_s_q <= tb_s_q + 4'd1;
       end else begin
@@ -1140,6 +1171,18 @@ module tern_engine #(
           tb_c_q  <= tb_c_q + 16'd1;
           tb_cb_q <= tb_cb_q + OW'(d_hw);
         end
+      end
+    end
+
+    // SYQ scales
+    if (state_q != StSyq) begin
+      sq_req_q <= '0;
+      sq_rsp_q <= '0;
+    end else begin
+      if (rd_cfire) sq_req_q <= sq_req_q + 4'd1;
+      if (rsp_ok) begin
+        sq_rsp_q                       <= sq_rsp_q + 4'd1;
+        syq_q[sq_rsp_q[2:0]*64+:64]    <= rd_rsp_data_i;
       end
     end
 
@@ -1173,7 +1216,7 @@ module tern_engine #(
 
   assign tab_we    = state_q == StSetup && 32'(tb_k_q) != d_crs[31:0];
   assign tab_waddr = KW'(tb_k_q);
-  assign tab_wdata = {tb_cb_q + tb_rb_q + OW'(tb_s_q), tb_r_q[2:0], tb_s_q[2:0]};
+  assign tab_wdata = {tb_cb_q + tb_rb_q + OW'(tb_s_q), tb_r_q[2:0], tb_s_q[2:0], tb_rs_q};
   assign wf_start  = state_q != StRun && state_d == StRun;
 
   // POOL sequencing: c, y, x (output), r, s (window)

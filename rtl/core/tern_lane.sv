@@ -8,6 +8,7 @@
 module tern_lane #(
   parameter int unsigned MacTypes  = 32'h7f,  // bit t: bit-parallel multiplier for weight type t
   parameter bit          BitSerial = 1'b1,
+  parameter bit          Syq       = 1'b1,    // SYQ scaled weights: a 9 x 21-bit multiplier
   parameter int unsigned AccBits   = 32
 ) (
   input  logic               clk_i,
@@ -17,21 +18,22 @@ module tern_lane #(
   input  logic               neg_i,         // sign plane of signed activations: subtract
   input  logic [2:0]         plane_i,       // activation bit used in bit-serial mode
   input  logic               bitserial_i,
+  input  logic               syq_i,         // weight value carries its SYQ scale (use wval_i)
   input  logic               xnor_i,        // 1-bit activations read as -1 / +1
   input  logic               act_signed_i,
   input  logic [2:0]         wtype_i,
   input  logic [7:0]         code_i,
-  input  logic [11:0]        wval_i,        // decoded weight value (signed)
+  input  logic [20:0]        wval_i,        // decoded weight value, times the SYQ scale (signed)
   input  logic               wnz_i,         // weight is non-zero
   input  logic [7:0]         act_i,
   input  logic               act_ok_i,      // activation inside the input (else padding: 0)
   output logic [AccBits-1:0] acc_o
 );
   localparam int unsigned NumTypes = tern_pkg::WtCount;
-  localparam int unsigned MaxProd  = 9 + 12;  // 9-bit operand x widest weight value
+  localparam int unsigned MaxProd  = 9 + 21;  // 9-bit operand x widest (scaled) weight value
 
-  if (AccBits < MaxProd + 1 || AccBits > 64) begin : gen_check
-    $error("tern_lane: AccBits must be 22..64");
+  if (AccBits < 24 || AccBits > 64) begin : gen_check
+    $error("tern_lane: AccBits must be 24..64");
   end
 
   // ---------------------------------------------------------------- bit-parallel products
@@ -69,12 +71,23 @@ module tern_lane #(
     end
   end
 
+  // SYQ layers: the scaled weight value times the operand (generic multiplier).
+  logic [AccBits-1:0] syq_prod;
+  if (Syq) begin : gen_syq
+    logic [MaxProd-1:0] p;
+    assign p        = MaxProd'($signed(op) * $signed(wval_i));
+    assign syq_prod = AccBits'($signed(p));
+  end else begin : gen_no_syq
+    assign syq_prod = '0;
+  end
+
   logic [AccBits-1:0] par;
   always_comb begin
     par = '0;
     for (int t = 0; t < NumTypes; t++) begin
       if (32'(wtype_i) == t) par = prods[t*AccBits+:AccBits];
     end
+    if (Syq && syq_i) par = syq_prod;
   end
 
   // ---------------------------------------------------------------- bit-serial contribution

@@ -10,7 +10,8 @@ module tern_top #(
   parameter int unsigned AccBits    = 32,
   parameter int unsigned MacTypes   = 32'h7f,
   parameter int unsigned Formats    = 32'hf,
-  parameter bit          BitSerial  = 1'b1
+  parameter bit          BitSerial  = 1'b1,
+  parameter bit          Syq        = 1'b1
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -68,6 +69,7 @@ module tern_top #(
     .MacTypes  (MacTypes),
     .Formats   (Formats),
     .BitSerial (BitSerial),
+    .Syq       (Syq),
     .NumCtrs   (NumCtrs)
   ) i_regs (
     .clk_i, .rst_ni,
@@ -95,7 +97,8 @@ module tern_top #(
     .AccBits   (AccBits),
     .MacTypes  (MacTypes),
     .Formats   (Formats),
-    .BitSerial (BitSerial)
+    .BitSerial (BitSerial),
+    .Syq       (Syq)
   ) i_engine (
     .clk_i, .rst_ni,
     .start_i     (start),

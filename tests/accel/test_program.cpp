@@ -61,9 +61,18 @@ TEST(Program, ExecMatchesReferenceOnRandomModels) {
   hw.cache_words = 256;
   int layers_checked = 0;
   for (int t = 0; t < 150; ++t) {
-    const Model m = random_model(rng);
-    const CompileOptions opt = random_choices(rng, m, hw);
-    Program p = compile(m, hw, opt);
+    Model m;
+    CompileOptions opt;
+    Program p;
+    for (;;) {  // draw until the model fits the build
+      m = random_model(rng);
+      opt = random_choices(rng, m, hw);
+      try {
+        p = compile(m, hw, opt);
+        break;
+      } catch (const CompileError&) {
+      }
+    }
     std::vector<std::vector<uint8_t>> imgs;
     for (int l = 0; l < hw.lanes; ++l) imgs.push_back(random_image(rng, m));
     place_inputs(p, imgs);
