@@ -19,6 +19,8 @@ def main():
     print("| model | dataset (test images) | pre-trained float acc | QAT (fake-quant) acc | "
           "integer acc | zeros per layer | zeros in low-precision layers | file bytes | "
           "train time (s) |")
+    # train_time_s: wall time of this config's own training (from the end of its initialisation);
+    # sidecars written before that rule also count a pre-training run in the same process.
     print("|---|---|---|---|---|---|---|---|---|")
     for f in files:
         s = json.load(open(f))

@@ -357,6 +357,7 @@ def run(name, seed, out=None, log=print, smoke=False):
         info["init_float_acc"] = blob["acc"]
         info["init_time_s"] = blob.get("time_s")
         init_from(net, src, cfg, log)
+    t_start = time.time()  # training time of this config only (pre-training is init_time_s)
     for pi, ph in enumerate(cfg["phases"]):
         if ph.get("prune"):
             quant_prune(net, ph["prune"], log)
