@@ -261,7 +261,7 @@ int main(int argc, char** argv) {
         "| layer | zeros | 1/density | dense cycles | RLE cycles | RLE speedup | RLE / limit | bitmap speedup | bitmap / "
         "limit | CSC speedup | CSC / limit |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
   const std::vector<std::pair<std::string, std::vector<LayerSpec>>> sp_layers = {
-      {"conv 32x14x14->64 5x5", {{LayerType::kConv, 64, 5, 1, 2}, {LayerType::kFc, 10}}},
+      {"conv 32x14x14->64 5x5", {{LayerType::kConv, 64, 5, 1, 2}, {LayerType::kConv, 10, 1, 1, 0}}},
       {"fc 1024->1024", {{LayerType::kFc, 1024}, {LayerType::kFc, 10}}}};
   double worst_sp = 10;
   for (const auto& [lname, specs] : sp_layers) {
