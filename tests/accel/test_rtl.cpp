@@ -96,6 +96,16 @@ TEST(AccelRtl, RandomProgramsRandomLatencyMemory) {
     const tb::RunResult r = drv.run(c.prog.prog_base, 50000000);
     ASSERT_TRUE(r.finished && !r.error) << "program " << t << " err 0x" << std::hex << int{r.err_code};
     check_outputs(c, drv.mem().words(), "slow program " + std::to_string(t));
+    // A slower memory can only add cycles: the ideal-memory prediction is a lower bound per layer,
+    // and the bytes moved do not change.
+    const auto ideal = predict_cycles(c.golden_mem, c.prog.prog_base, hw);
+    for (size_t i = 0; i < ideal.size(); ++i) {
+      const LayerStats got = read_stats(c.prog, drv.mem().words(), i);
+      EXPECT_GE(got.cycles, ideal[i].cycles) << "slow program " << t << " layer " << i;
+      EXPECT_EQ(got.entries, ideal[i].entries) << "slow program " << t << " layer " << i;
+      EXPECT_EQ(got.bytes_read, ideal[i].bytes_read) << "slow program " << t << " layer " << i;
+      EXPECT_EQ(got.bytes_written, ideal[i].bytes_written) << "slow program " << t << " layer " << i;
+    }
   }
 }
 
