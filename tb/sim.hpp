@@ -17,6 +17,8 @@
 #include <memory>
 #include <string>
 
+#include "tb/sva/sva_report.hpp"
+
 namespace tern::tb {
 
 // Name of the running GoogleTest-free test, used for waveform files; set by the caller.
@@ -36,14 +38,27 @@ inline bool waves_requested() {
   return w != nullptr && std::string(w) != "0";
 }
 
+// Initial state of the next Sims constructed (X tests): Verilator's randReset mode (0 zeros, 1 ones,
+// 2 random; random initial values need a model built with --x-initial unique) and random seed
+// (0 = Verilator's default).
+struct SimInit {
+  int rand_reset = 0;
+  int seed = 0;
+};
+inline SimInit& sim_init() {
+  static SimInit s;
+  return s;
+}
+
 // Model must have clk_i and rst_ni ports.
 // Protocol each cycle: the test sets inputs, calls settle() and samples outputs (values before the
 // edge), then calls tick() for the rising edge.
 template <class Model>
 class Sim {
  public:
-  explicit Sim(const std::string& name = "sim") : ctx_(std::make_unique<VerilatedContext>()) {
-    ctx_->randReset(0);
+  explicit Sim(const std::string& name = "sim") : ctx_(std::make_unique<VerilatedContext>()), name_(name) {
+    ctx_->randReset(sim_init().rand_reset);
+    if (sim_init().seed != 0) ctx_->randSeed(sim_init().seed);
 #ifdef TERN_TRACE
     if (waves_requested()) ctx_->traceEverOn(true);
 #endif
@@ -55,8 +70,6 @@ class Sim {
       path_ = wave_path(name);
       trace_->open(path_.c_str());
     }
-#else
-    (void)name;
 #endif
     model_->clk_i = 0;
     model_->rst_ni = 1;
@@ -92,7 +105,8 @@ class Sim {
   }
   // Propagates combinational logic after input changes (clock low).
   void settle() { model_->eval(); }
-  // One full clock cycle: rising edge, then falling edge.
+  // One full clock cycle: rising edge, then falling edge. Throws AssertionFailure (naming the
+  // assertion) if an RTL assertion failed at this edge.
   void tick() {
     model_->clk_i = 0;
     model_->eval();
@@ -103,6 +117,7 @@ class Sim {
     dump();
     model_->clk_i = 0;
     model_->eval();
+    sva_check(name_, cycle_);
   }
   uint64_t cycle() const { return cycle_; }
   const std::string& wave_file() const { return path_; }
@@ -115,6 +130,7 @@ class Sim {
     ctx_->timeInc(5);
   }
   std::unique_ptr<VerilatedContext> ctx_;
+  std::string name_;
   std::unique_ptr<Model> model_;
 #ifdef TERN_TRACE
   std::unique_ptr<VerilatedFstC> trace_;

@@ -49,6 +49,20 @@ module tern_fifo #(
   always_ff @(posedge clk_i) begin
     if (push) mem_q[wptr_q] <= data_i;
   end
+  // ---- assertions (simulation only; a failure calls tern_sva_fail: tb/sva, docs/robustness.md) ----
+`ifndef SYNTHESIS
+  import "DPI-C" function void tern_sva_fail(input string name);
+  // input: data held while refused; output: head held while not taken; occupancy consistent
+  a_in_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    valid_i && !ready_o && !clr_i |=> valid_i && $stable(data_i)) else tern_sva_fail($sformatf("%m"));
+  a_out_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    valid_o && !ready_i && !clr_i |=> valid_o && $stable(data_o)) else tern_sva_fail($sformatf("%m"));
+  a_count_range: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    32'(count_q) <= Depth) else tern_sva_fail($sformatf("%m"));
+  a_ptr_count: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    PtrBits'(wptr_q - rptr_q) == PtrBits'(count_q)) else tern_sva_fail($sformatf("%m"));
+`endif
+  // ---- end of assertions ----
 endmodule : tern_fifo
 
 `default_nettype wire

@@ -102,6 +102,20 @@ module tern_decomp_ctrl #(
   assign wtype_o     = wt_q;
   assign err_o       = err_q;
   assign err_code_o  = code_q;
+  // ---- assertions (simulation only; a failure calls tern_sva_fail: tb/sva, docs/robustness.md) ----
+`ifndef SYNTHESIS
+  import "DPI-C" function void tern_sva_fail(input string name);
+  // the decoder reports errors only while running; an error ends the row; a running row's
+  // configuration is a legal one
+  a_det_running: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    det_i |-> run_q) else tern_sva_fail($sformatf("%m"));
+  a_err_stops: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    err_q |-> !run_q) else tern_sva_fail($sformatf("%m"));
+  a_cfg_legal: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    run_q |-> len_q != '0 && (!len_q[IdxBits] || len_q[IdxBits-1:0] == '0) && 32'(cb_q) <= MaxCodeBits)
+    else tern_sva_fail($sformatf("%m"));
+`endif
+  // ---- end of assertions ----
 endmodule : tern_decomp_ctrl
 
 `default_nettype wire

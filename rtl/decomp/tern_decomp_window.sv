@@ -159,6 +159,16 @@ module tern_decomp_window #(
     if (load0) slot0_q <= word_i;
     if (load1) slot1_q <= word_i;
   end
+  // ---- assertions (simulation only; a failure calls tern_sva_fail: tb/sva, docs/robustness.md) ----
+`ifndef SYNTHESIS
+  import "DPI-C" function void tern_sva_fail(input string name);
+  // a word is taken only into a free slot (or at a row start); bits are consumed only when present
+  a_load_free: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    load_i |-> free_o || flush_i) else tern_sva_fail($sformatf("%m"));
+  a_consume_have: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    consume_i && !flush_i |-> have_o) else tern_sva_fail($sformatf("%m"));
+`endif
+  // ---- end of assertions ----
 endmodule : tern_decomp_window
 
 `default_nettype wire
