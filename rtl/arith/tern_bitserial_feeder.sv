@@ -96,6 +96,17 @@ module tern_bitserial_feeder #(
   assign bits_o   = bits_q;
   assign signed_o = signed_q;
   assign last_o   = last_q;
+  // ---- assertions (simulation only; a failure calls tern_sva_fail: tb/sva, docs/robustness.md) ----
+`ifndef SYNTHESIS
+  import "DPI-C" function void tern_sva_fail(input string name);
+  // a plane is held, unchanged, until taken; the plane index stays inside the beat's precision
+  a_out_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    valid_o && !ready_i |=> valid_o && $stable(abit_o) && $stable(wgt_o) && $stable(bits_o) &&
+                            $stable(signed_o) && $stable(last_o)) else tern_sva_fail($sformatf("%m"));
+  a_idx_range: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    busy_q |-> 32'(idx_q) < 32'(bits_q)) else tern_sva_fail($sformatf("%m"));
+`endif
+  // ---- end of assertions ----
 endmodule : tern_bitserial_feeder
 
 `default_nettype wire

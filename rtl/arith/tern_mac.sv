@@ -112,6 +112,14 @@ module tern_mac #(
 
   assign valid_o = out_valid_q;
   assign acc_o   = out_q;
+  // ---- assertions (simulation only; a failure calls tern_sva_fail: tb/sva, docs/robustness.md) ----
+`ifndef SYNTHESIS
+  import "DPI-C" function void tern_sva_fail(input string name);
+  // a finished sum is held, unchanged, until taken
+  a_out_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    valid_o && !ready_i |=> valid_o && $stable(acc_o)) else tern_sva_fail($sformatf("%m"));
+`endif
+  // ---- end of assertions ----
 endmodule : tern_mac
 
 `default_nettype wire
