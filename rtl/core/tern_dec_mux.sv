@@ -112,6 +112,16 @@ module tern_dec_mux #(
       end
     end
   end
+  // ---- assertions (simulation only; a failure calls tern_sva_fail: tb/sva, docs/robustness.md) ----
+`ifndef SYNTHESIS
+  import "DPI-C" function void tern_sva_fail(input string name);
+  // one decompressor at a time; the format is held while a row is decoded
+  a_one_busy: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    $onehot0(bsy)) else tern_sva_fail($sformatf("%m"));
+  a_fmt_held: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    busy_o |-> $stable(fmt_i)) else tern_sva_fail($sformatf("%m"));
+`endif
+  // ---- end of assertions ----
 endmodule : tern_dec_mux
 
 `default_nettype wire

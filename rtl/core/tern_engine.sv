@@ -898,7 +898,7 @@ module tern_engine #(
       for (int l = 0; l < Lanes; l++) wr_word[l*8+:8] = of_data[l*32+:8];
     end
   end
-  assign wr_raw_valid   = !quiesce && (st_valid || of_valid);
+  assign wr_raw_valid   = !quiesce && state_q != StIdle && (st_valid || of_valid);  // none after a soft reset
   assign wr_raw_addr    = st_valid ? st_addr : wr_addr_q;
   assign wr_raw_data    = st_valid ? st_data : wr_word;
   assign wr_req_valid_o = wr_orph || wr_raw_valid;
@@ -1310,6 +1310,76 @@ module tern_engine #(
                     d_hw[47:AW+4], pl_c_q, pl_y_q, stq_rsp_q, wt_cbits, f_syqa, pf_valid, rd_bank,
                     tb_c_q, dc_index, wq_in_ready, pf_in_ready, of_in_ready, s1_addr,
                     nz_count, nz_in_ready, nz_valid};
+  // ---- assertions (simulation only; a failure calls tern_sva_fail: tb/sva, docs/robustness.md) ----
+`ifndef SYNTHESIS
+  import "DPI-C" function void tern_sva_fail(input string name);
+  // Memory ports (docs/architecture.md "Memory interface"): a refused request stays presented,
+  // unchanged; addresses of checked descriptor fields are word aligned; a response answers an
+  // outstanding request (environment rule: a memory reset with the engine drops its responses).
+  a_rd_req_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    rd_req_valid_o && !rd_req_ready_i |=> rd_req_valid_o && $stable(rd_req_addr_o))
+    else tern_sva_fail($sformatf("%m"));
+  a_wr_req_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    wr_req_valid_o && !wr_req_ready_i |=> wr_req_valid_o && $stable(wr_req_addr_o) &&
+                                          $stable(wr_req_data_o)) else tern_sva_fail($sformatf("%m"));
+  a_rd_req_aligned: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    rd_raw_valid && state_q != StDesc |-> rd_raw_addr[2:0] == 3'd0) else tern_sva_fail($sformatf("%m"));
+  a_wr_req_aligned: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    wr_raw_valid |-> wr_raw_addr[2:0] == 3'd0) else tern_sva_fail($sformatf("%m"));
+  a_rd_rsp_expected: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    rd_rsp_valid_i |-> rd_out_q != '0) else tern_sva_fail($sformatf("%m"));
+  a_wr_rsp_expected: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    wr_rsp_valid_i |-> wr_out_q != '0) else tern_sva_fail($sformatf("%m"));
+  a_outstanding_range: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    rd_out_q != '1 && wr_out_q != '1) else tern_sva_fail($sformatf("%m"));
+  // Control: legal state; done and error exclusive; an error has a code; nothing of the engine's
+  // own is requested while idle or stopped by an error (orphans excepted, by design)
+  a_state_legal: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    state_q <= StErr) else tern_sva_fail($sformatf("%m"));
+  a_done_xor_error: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    !(done_o && error_o)) else tern_sva_fail($sformatf("%m"));
+  a_error_coded: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    error_o |-> err_code_o != '0) else tern_sva_fail($sformatf("%m"));
+  a_idle_quiet: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    state_q == StIdle |-> !rd_raw_valid && !wr_raw_valid) else tern_sva_fail($sformatf("%m"));
+  a_err_quiet: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    state_q == StErr |-> !rd_raw_valid && !wr_raw_valid) else tern_sva_fail($sformatf("%m"));
+  // FIFOs whose ready is never looked at: never pushed when full, never popped when empty
+  a_wq_no_overflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    fd_rd_q && in_run |-> wq_in_ready) else tern_sva_fail($sformatf("%m"));
+  a_pf_no_overflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    pf_push |-> pf_in_ready) else tern_sva_fail($sformatf("%m"));
+  a_nz_no_overflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    pf_push |-> nz_in_ready) else tern_sva_fail($sformatf("%m"));
+  a_of_no_overflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    of_push |-> of_in_ready) else tern_sva_fail($sformatf("%m"));
+  a_pf_no_underflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    pf_pop && in_run |-> pf_valid) else tern_sva_fail($sformatf("%m"));
+  a_nz_no_underflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    dc_fire && cx_last_filter && in_run |-> nz_valid) else tern_sva_fail($sformatf("%m"));
+  a_credit: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    (state_q == StRun || state_q == StPool) |-> 32'(of_count) + 32'(inflight_q) <= OFifo) else tern_sva_fail($sformatf("%m"));
+  a_inflight_no_underflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    pix_out && (state_q == StRun || state_q == StPool) |-> inflight_q != '0 || pix_in)
+    else tern_sva_fail($sformatf("%m"));
+  // Indices and addresses: entry index inside the row, activation reads inside the input tensor,
+  // writes inside the output/input tensor, weight-cache and index-table accesses inside the block
+  a_entry_in_row: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    dc_fire && !dc_empty && in_run |-> 48'(dc_index) < d_crs) else tern_sva_fail($sformatf("%m"));
+  a_act_read_in_tensor: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    s1_v_q && in_run && s1_inb && !s1_empty_q |-> s1_addr >= 0 && 48'(s1_addr) < d_chw)
+    else tern_sva_fail($sformatf("%m"));
+  a_act_write_in_tensor: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    ab_we |-> (state_q == StLoad) ? 48'(ld_rsp_q) < d_chw : 48'(oidx_q) < d_mef)
+    else tern_sva_fail($sformatf("%m"));
+  a_feed_in_block: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    fd_can_read |-> fd_w_q < fd_rw && 32'(fd_rw) <= CacheWords) else tern_sva_fail($sformatf("%m"));
+  a_table_in_range: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    tab_we |-> 32'(tb_k_q) < MaxRowLen) else tern_sva_fail($sformatf("%m"));
+  a_release_full: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    (wf_release & ~wf_full) == 2'b00) else tern_sva_fail($sformatf("%m"));
+`endif
+  // ---- end of assertions ----
 endmodule : tern_engine
 
 `default_nettype wire

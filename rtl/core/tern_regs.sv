@@ -213,6 +213,31 @@ module tern_regs #(
   assign s_rvalid_o = rvalid_q;
   assign s_rdata_o  = rdata_q;
   assign s_rresp_o  = rresp_q;
+  // ---- assertions (simulation only; a failure calls tern_sva_fail: tb/sva, docs/robustness.md) ----
+`ifndef SYNTHESIS
+  import "DPI-C" function void tern_sva_fail(input string name);
+  // AXI4-Lite: responses held, unchanged, until taken, and only after a request; the master's
+  // address/data held while refused (environment rule); start only while idle
+  a_b_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    s_bvalid_o && !s_bready_i |=> s_bvalid_o && $stable(s_bresp_o)) else tern_sva_fail($sformatf("%m"));
+  a_r_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    s_rvalid_o && !s_rready_i |=> s_rvalid_o && $stable(s_rdata_o) && $stable(s_rresp_o))
+    else tern_sva_fail($sformatf("%m"));
+  a_b_after_w: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    !s_bvalid_o && !wr_fire |=> !s_bvalid_o) else tern_sva_fail($sformatf("%m"));
+  a_r_after_ar: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    !s_rvalid_o && !(s_arvalid_i && s_arready_o) |=> !s_rvalid_o) else tern_sva_fail($sformatf("%m"));
+  a_aw_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    s_awvalid_i && !s_awready_o |=> s_awvalid_i && $stable(s_awaddr_i)) else tern_sva_fail($sformatf("%m"));
+  a_w_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    s_wvalid_i && !s_wready_o |=> s_wvalid_i && $stable(s_wdata_i) && $stable(s_wstrb_i))
+    else tern_sva_fail($sformatf("%m"));
+  a_ar_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    s_arvalid_i && !s_arready_o |=> s_arvalid_i && $stable(s_araddr_i)) else tern_sva_fail($sformatf("%m"));
+  a_start_idle: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    start_o |-> !busy_i) else tern_sva_fail($sformatf("%m"));
+`endif
+  // ---- end of assertions ----
 endmodule : tern_regs
 
 `default_nettype wire

@@ -172,6 +172,23 @@ module tern_wfetch #(
   assign params_o    = par_q;
   assign busy_o      = state_q != StIdle;
   assign err_o       = err;
+  // ---- assertions (simulation only; a failure calls tern_sva_fail: tb/sva, docs/robustness.md) ----
+`ifndef SYNTHESIS
+  import "DPI-C" function void tern_sva_fail(input string name);
+  // a refused request stays presented unchanged (unless aborted); row words land inside the
+  // block and never in a full bank; responses arrive only while fetching
+  a_req_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    req_valid_o && !req_ready_i && !abort_i |=> abort_i || (req_valid_o && $stable(req_addr_o)))
+    else tern_sva_fail($sformatf("%m"));
+  a_cache_in_block: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    cwe_o |-> rsp_cnt_q - 16'd2 < row_words_q && 32'(row_words_q) <= CacheWords)
+    else tern_sva_fail($sformatf("%m"));
+  a_cache_bank_free: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    cwe_o |-> !full_q[bank]) else tern_sva_fail($sformatf("%m"));
+  a_rsp_while_fetching: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    rsp_valid_i |-> state_q != StIdle) else tern_sva_fail($sformatf("%m"));
+`endif
+  // ---- end of assertions ----
 endmodule : tern_wfetch
 
 `default_nettype wire
