@@ -193,7 +193,6 @@ module tern_engine #(
 
   // Verdict (valid when ck_q == 8)
   logic [3:0] ck_err;
-  logic [2:0] wt_cbits;  // code bits - 1 per weight type
   logic [3:0] code_bits;
   always_comb begin
     unique case (f_wtype)
@@ -205,7 +204,6 @@ module tern_engine #(
       3'd5: code_bits = 4'd6;
       default: code_bits = 4'd8;
     endcase
-    wt_cbits = 3'(code_bits - 4'd1);
   end
 
   logic [17:0] hp, wp;  // padded input extent
@@ -924,7 +922,6 @@ module tern_engine #(
                rc_st_out_q, rc_st_dec_q;
   logic        run_stall_fetch, run_stall_out, run_stall_dec;
   logic [3:0]  stq_q;  // statistics words requested
-  logic [3:0]  stq_rsp_q;
 
   // RUN stall causes (cycles in which no entry was accepted)
   assign run_stall_out   = in_run && !run_done_q && dc_valid && !dc_ready;
@@ -995,7 +992,6 @@ module tern_engine #(
   // Controller FSM
   logic [31:0] ld_req_q;        // LOAD words requested
   logic [KW:0] tb_k_q;          // SETUP: table entries written
-  logic [15:0] tb_c_q;
   logic [3:0]  tb_r_q, tb_s_q;
   logic [5:0]  tb_rs_q;
   logic [OW-1:0] tb_cb_q, tb_rb_q;
@@ -1150,7 +1146,6 @@ module tern_engine #(
     if (state_q != StSetup) begin
       tb_k_q  <= '0;
       tb_rs_q <= '0;
-      tb_c_q  <= '0;
       tb_r_q  <= '0;
       tb_s_q  <= '0;
       tb_cb_q <= '0;
@@ -1168,7 +1163,6 @@ module tern_engine #(
         end else begin
           tb_r_q  <= '0;
           tb_rb_q <= '0;
-          tb_c_q  <= tb_c_q + 16'd1;
           tb_cb_q <= tb_cb_q + OW'(d_hw);
         end
       end
@@ -1212,7 +1206,6 @@ module tern_engine #(
       reps_total_q      <= d_mef[31:0] * 32'(planes);
     end
   end
-  assign stq_rsp_q = '0;
 
   assign tab_we    = state_q == StSetup && 32'(tb_k_q) != d_crs[31:0];
   assign tab_waddr = KW'(tb_k_q);
@@ -1305,11 +1298,12 @@ module tern_engine #(
   assign err_layer_o = layer_q;
 
   // Unused bits
+  // Upper product bits beyond the checked ranges, FIFO status the protocol makes redundant, and the
+  // index (only used through the table).
   logic unused;
   assign unused = ^{wf_busy, d_crs[47:32], d_chw[47:32], d_mef[47:32], d_ef[47:32], d_rs[47:32],
-                    d_hw[47:AW+4], pl_c_q, pl_y_q, stq_rsp_q, wt_cbits, f_syqa, pf_valid, rd_bank,
-                    tb_c_q, dc_index, wq_in_ready, pf_in_ready, of_in_ready, s1_addr,
-                    nz_count, nz_in_ready, nz_valid};
+                    d_hw[47:AW+4], pf_valid, dc_index, wq_in_ready, pf_in_ready, of_in_ready,
+                    s1_addr[SW-1:AW], nz_count, nz_in_ready, nz_valid};
   // ---- assertions (simulation only; a failure calls tern_sva_fail: tb/sva, docs/robustness.md) ----
 `ifndef SYNTHESIS
   import "DPI-C" function void tern_sva_fail(input string name);
