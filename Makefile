@@ -5,7 +5,7 @@ PY    := /usr/bin/python3
 TRACE ?= 0
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DTERN_TRACE=$(if $(filter 1,$(TRACE)),ON,OFF)
 
-.PHONY: help setup configure build test lint area run bench coverage synth clean
+.PHONY: help setup configure build test lint area run bench coverage synth clean fuzz asan
 
 help:
 	@echo "Tern targets:"
@@ -17,6 +17,8 @@ help:
 	@echo "  make bench     benchmarks (utilisation, sparse speedup, bit-serial scaling) -> docs/"
 	@echo "  make coverage  Verilator line/toggle coverage per module"
 	@echo "  make synth     whole-accelerator PPA flows"
+	@echo "  make fuzz      libFuzzer (clang, ASan/UBSan) on every fuzz target, FUZZ_SECONDS each (default 60)"
+	@echo "  make asan      golden library, model/format/data tests, CLI bad-input tests under ASan/UBSan"
 	@echo "  make setup     install the Debian packages the flows need (idempotent)"
 	@echo "  make clean     remove $(BUILD)/"
 
@@ -60,5 +62,20 @@ synth: setup
 	@scripts/setup fpga asic plot
 	$(MAKE) -C synth all
 
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	@scripts/setup fuzz
+	cmake -S . -B $(BUILD)-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTERN_FUZZ=ON -DCMAKE_C_COMPILER=clang \
+	  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
+	cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_model fuzz_idx fuzz_decode fuzz_decomp_rtl fuzz_desc_rtl
+	tests/fuzz/run_fuzz.sh $(BUILD)-fuzz $(FUZZ_SECONDS)
+
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+asan: setup
+	cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="$(ASAN_FLAGS)"
+	cmake --build $(BUILD)-asan -j $(JOBS) --target test_model test_formats tern fuzz_model fuzz_idx fuzz_decode
+	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure \
+	  -R '^(ModelFile|Format|tools\.cli_errors|robust\.cli_adversarial|fuzz\.replay\.(model|idx|decode))'
+
 clean:
-	rm -rf $(BUILD) $(BUILD)-cov
+	rm -rf $(BUILD) $(BUILD)-cov $(BUILD)-fuzz $(BUILD)-asan

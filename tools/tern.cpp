@@ -413,7 +413,13 @@ int main(int argc, char** argv) {
     c->add_option("--golden-images", o.golden_images, "test images for the golden accuracy")
         ->check(CLI::Range(1, 1000000))
         ->capture_default_str();
-    c->add_option("--clock-mhz", o.clock_mhz, "clock for images/s")->check(CLI::Range(0.001, 100000.0))->capture_default_str();
+    c->add_option("--clock-mhz", o.clock_mhz, "clock for images/s")
+        ->check(CLI::Range(0.001, 100000.0))
+        ->check([](const std::string& v) {  // CLI::Range lets NaN through
+          const double x = std::strtod(v.c_str(), nullptr);
+          return x >= 0.001 && x <= 100000.0 ? std::string() : "'" + v + "' is not a number in 0.001..100000";
+        })
+        ->capture_default_str();
     c->add_option("--clock-source", o.clock_source, "where the clock figure comes from (printed)");
     c->add_option("--json", o.json, "also write the spec sheet as JSON");
     c->add_flag("--quiet", o.quiet, "no progress bars");
