@@ -40,6 +40,12 @@ UNITS = [
      "ternary/binary, 32-bit words"),
     ("dense_w32_c2", "tern_decomp_dense", p(WordBits=32, MaxCodeBits=2, IdxBits=12),
      "ternary/binary, 32-bit words"),
+    ("rle8", "tern_decomp_rle8", p(WordBits=64, MaxCodeBits=8, IdxBits=16),
+     "accelerator build (rle8 carries ternary/binary only)"),
+    ("rle8_c2", "tern_decomp_rle8", p(WordBits=64, MaxCodeBits=2, IdxBits=12),
+     "ternary/binary, rows <= 4096"),
+    ("rle8_w32_c2", "tern_decomp_rle8", p(WordBits=32, MaxCodeBits=2, IdxBits=12),
+     "thesis-like: ternary/binary, 32-bit words"),
 ]
 
 

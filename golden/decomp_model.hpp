@@ -1,5 +1,5 @@
-// Cycle model of the decompressors rtl/decomp/tern_decomp_{dense,rle,bitmap,csc}.sv: the same registers
-// and the same combinational decisions, one call per clock edge; lockstep-checked against the RTL.
+// Cycle model of the decompressors rtl/decomp/tern_decomp_{dense,rle,bitmap,csc,rle8}.sv: the same
+// registers and the same combinational decisions, one call per clock edge; lockstep-checked against the RTL.
 #pragma once
 
 #include <cstdint>
@@ -48,6 +48,11 @@ class DecompModel {
   struct Comb;
   Comb comb(const DecompIn& in) const;
   uint64_t peek() const;
+  // rle8 (tern_decomp_rle8: one word slot read a byte at a time, no bit window)
+  struct Comb8;
+  Comb8 comb8(const DecompIn& in) const;
+  DecompOut eval8(const DecompIn& in) const;
+  void tick8(const DecompIn& in);
 
   Format fmt_;
   FormatParams p_;
@@ -73,6 +78,9 @@ class DecompModel {
   uint64_t len_mask_ = 0;
   uint64_t mask_ = 0, blk_ = 0, nb_ = 0;  // bitmap
   uint64_t pos_ = 0;                      // dense
+  // rle8: slot_[0] is the word slot, valid_[0] its valid flag, got_last_ the last word taken, ptr_ the
+  // byte pointer, hdr_ the header still to come, last_idx_/rem_ as in RLE; tern_ the row is ternary
+  bool tern_ = false;
 };
 
 }  // namespace tern

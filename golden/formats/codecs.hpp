@@ -53,4 +53,14 @@ void decode_bitmap(DecodeResult& res, const RowCtx& c);
 void encode_csc(BitWriter& w, const std::vector<uint32_t>& codes, WeightType t, int code_bits, const FormatParams& p);
 void decode_csc(DecodeResult& res, const RowCtx& c);
 
+// Word-aligned RLE (rle8): byte entries {gap 7 bits, sign 1 bit} after a 16-bit count header.
+inline constexpr int kRle8GapBits = 7;
+inline constexpr int kRle8HeaderBits = 16;
+// Ternary (2-bit codes) and binary (1-bit codes) are the only types rle8 carries.
+bool rle8_type_ok(WeightType t, int code_bits);
+// Throws std::invalid_argument for weight types other than ternary and binary.
+void encode_rle_aligned(BitWriter& w, const std::vector<uint32_t>& codes, WeightType t, int code_bits,
+                        const FormatParams& p);
+void decode_rle_aligned(DecodeResult& res, const RowCtx& c);
+
 }  // namespace tern::fmt

@@ -9,7 +9,7 @@
 namespace tern {
 
 namespace {
-const char* const kFormatNames[kFormatCount] = {"dense", "rle", "bitmap", "csc"};
+const char* const kFormatNames[kFormatCount] = {"dense", "rle", "bitmap", "csc", "rle8"};
 
 void check_params(const FormatParams& p) {
   auto bad = [](const std::string& what) { throw std::invalid_argument("FormatParams: " + what); };
@@ -65,6 +65,7 @@ bool code_is_zero(WeightType t, uint32_t code, int code_bits) {
 
 int payload_bits(Format f, WeightType t, int code_bits) {
   if ((f == Format::kRle || f == Format::kBitmap) && t == WeightType::kTernary) return 1;
+  if (f == Format::kRleAligned) return 1;  // the sign of a ternary or binary non-zero
   return code_bits;
 }
 
@@ -75,6 +76,7 @@ int header_bits(Format f, int row_len) {
     case Format::kRle: return 3 + l;
     case Format::kBitmap:
     case Format::kCsc: return l;
+    case Format::kRleAligned: return fmt::kRle8HeaderBits;
   }
   return 0;
 }
@@ -109,6 +111,7 @@ std::vector<uint64_t> encode_row(Format f, const std::vector<uint32_t>& codes, W
     }
     case Format::kBitmap: fmt::encode_bitmap(w, codes, t, code_bits, p); break;
     case Format::kCsc: fmt::encode_csc(w, codes, t, code_bits, p); break;
+    case Format::kRleAligned: fmt::encode_rle_aligned(w, codes, t, code_bits, p); break;
   }
   return w.words();
 }
@@ -135,6 +138,7 @@ DecodeResult decode_row(Format f, const std::vector<uint64_t>& words, int64_t ro
     case Format::kRle: fmt::decode_rle(res, c); break;
     case Format::kBitmap: fmt::decode_bitmap(res, c); break;
     case Format::kCsc: fmt::decode_csc(res, c); break;
+    case Format::kRleAligned: fmt::decode_rle_aligned(res, c); break;
   }
   return res;
 }

@@ -1,4 +1,5 @@
-// Weight-row stream formats (dense, RLE, bitmap, CSC): common types and the encode/decode entry points.
+// Weight-row stream formats (dense, RLE, bitmap, CSC, word-aligned RLE): common types and the encode/decode
+// entry points.
 // Bit-level specification: docs/formats.md. The RTL decompressors are rtl/decomp/tern_decomp_<fmt>.sv.
 #pragma once
 
@@ -12,21 +13,22 @@
 namespace tern {
 
 // Numbering matches the layer descriptor field `fmt` (docs/architecture.md).
-enum class Format : uint8_t { kDense = 0, kRle = 1, kBitmap = 2, kCsc = 3 };
-inline constexpr int kFormatCount = 4;
+// kRleAligned ("rle8") is the word-aligned RLE of byte entries; it carries ternary and binary weights only.
+enum class Format : uint8_t { kDense = 0, kRle = 1, kBitmap = 2, kCsc = 3, kRleAligned = 4 };
+inline constexpr int kFormatCount = 5;
 std::string to_string(Format f);
 std::optional<Format> parse_format(const std::string& name);
 
 // Sticky error codes of the decompressors (err_code_o) and of decode_row(); docs/formats.md lists them.
 enum class DecompError : uint8_t {
   kNone = 0,
-  kConfig = 1,     // start_i with a bad row length, code width or weight type
+  kConfig = 1,     // start_i with a bad row length, code width or weight type (rle8: not ternary/binary)
   kStart = 2,      // start_i while a row is being decoded
   kTruncated = 3,  // the row's last word ends before the row does (mid-entry or entries missing)
   kNoEnd = 4,      // the row ends but its last word is not marked last: row end missing in the framing
   kIndex = 5,      // an index, escape, padding entry or bitmap block at or past the row length
   kCode = 6,       // a reserved code for the weight type, or a zero code stored as a non-zero
-  kField = 7,      // an illegal format field (header count, gap width, padding entry, surplus mask bits)
+  kField = 7,      // an illegal format field (gap width, padding entry, surplus mask bits, rle8 entry 0x80)
 };
 const char* to_string(DecompError e);
 
@@ -74,9 +76,10 @@ bool code_reserved(WeightType t, uint32_t code, int code_bits);
 // A code whose value is zero (binary has none): not stored by the sparse formats.
 bool code_is_zero(WeightType t, uint32_t code, int code_bits);
 // Bits a non-zero's code occupies in the stream: ternary non-zeros are stored as their sign (1 bit) in the
-// RLE and bitmap formats; every other case stores the code itself.
+// RLE and bitmap formats, ternary and binary non-zeros as their sign in rle8; every other case stores the
+// code itself.
 int payload_bits(Format f, WeightType t, int code_bits);
-// Bits of the row header: RLE 3 + L, bitmap and CSC L, dense 0, where L = bit_length(row_len).
+// Bits of the row header: RLE 3 + L, bitmap and CSC L, rle8 16, dense 0, where L = bit_length(row_len).
 int header_bits(Format f, int row_len);
 
 // Encodes one row of weight codes (row length = codes.size(), 1..2^idx_bits) into whole memory words.

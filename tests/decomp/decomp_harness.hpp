@@ -33,8 +33,15 @@ struct HasRun : std::false_type {};
 template <class C>
 struct HasRun<C, std::void_t<decltype(C::RunBits)>> : std::true_type {};
 
+// True if `name` starts with `prefix` (compile time).
+constexpr bool starts_with(const char* name, const char* prefix) {
+  return *prefix == '\0' || (*name == *prefix && starts_with(name + 1, prefix + 1));
+}
+
+// The word-aligned RLE has no format-specific parameter: its configurations are named Vrle8_*.
 template <class Cfg>
 constexpr Format format_of() {
+  if constexpr (starts_with(Cfg::kName, "Vrle8")) return Format::kRleAligned;
   if constexpr (HasGap<Cfg>::value) return Format::kRle;
   if constexpr (HasBlock<Cfg>::value) return Format::kBitmap;
   if constexpr (HasRun<Cfg>::value) return Format::kCsc;
@@ -287,12 +294,14 @@ class Harness {
   tb::Stall word_go_, ready_go_;
 };
 
-// Weight types whose codes fit a build's MaxCodeBits, with the code width used for them.
-inline std::vector<std::pair<WeightType, int>> types_for(int max_code_bits) {
+// Weight types whose codes fit a build's MaxCodeBits and that the format carries (rle8: ternary and
+// binary only), with the code width used for them.
+inline std::vector<std::pair<WeightType, int>> types_for(int max_code_bits, Format f = Format::kDense) {
   std::vector<std::pair<WeightType, int>> out;
   for (WeightType t : {WeightType::kInt8, WeightType::kTernary, WeightType::kBinary, WeightType::kLog2,
                        WeightType::kAddNet2, WeightType::kAddNet3, WeightType::kAddNet4}) {
     const int cb = t == WeightType::kInt8 ? std::min(8, max_code_bits) : code_bits(t);
+    if (f == Format::kRleAligned && t != WeightType::kTernary && t != WeightType::kBinary) continue;
     if (cb <= max_code_bits) out.emplace_back(t, cb);
   }
   return out;

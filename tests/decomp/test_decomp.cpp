@@ -16,7 +16,8 @@ using tern::WeightType;
 using tern::test::Harness;
 using tern::test::Row;
 using AllDecomp = ::testing::Types<Vdense_w64_cfg, Vdense_w16_c4_cfg, Vrle_w64_cfg, Vrle_w32_c2_g6_cfg,
-                                   Vbitmap_w64_b16_cfg, Vbitmap_w32_c4_b8_cfg, Vcsc_w64_cfg, Vcsc_w32_c4_r3_cfg>;
+                                   Vbitmap_w64_b16_cfg, Vbitmap_w32_c4_b8_cfg, Vcsc_w64_cfg, Vcsc_w32_c4_r3_cfg,
+                                   Vrle8_w64_cfg, Vrle8_w32_c2_cfg>;
 
 template <class Cfg>
 class DecompTest : public ::testing::Test {
@@ -45,7 +46,7 @@ TYPED_TEST(DecompTest, LockstepRandomRowsUnderStalls) {
   using T = DecompTest<Cfg>;
   const std::pair<double, double> stalls[] = {{1.0, 1.0}, {0.5, 1.0}, {1.0, 0.3}, {0.7, 0.6}};
   const double sparsity[] = {0.0, 0.3, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0};
-  const auto types = tern::test::types_for(static_cast<int>(Cfg::MaxCodeBits));
+  const auto types = tern::test::types_for(static_cast<int>(Cfg::MaxCodeBits), T::kFmt);
   uint64_t seed = 100;
   for (auto [pw, pr] : stalls) {
     std::mt19937_64 rng(seed);
@@ -80,7 +81,7 @@ TYPED_TEST(DecompTest, ZeroStallCyclesAndThroughput) {
   using Cfg = TypeParam;
   using T = DecompTest<Cfg>;
   const int64_t len = std::min<int64_t>(T::max_len(), 4096);
-  const auto types = tern::test::types_for(static_cast<int>(Cfg::MaxCodeBits));
+  const auto types = tern::test::types_for(static_cast<int>(Cfg::MaxCodeBits), T::kFmt);
   for (auto [t, cb] : types) {
     if (t != WeightType::kTernary && t != WeightType::kInt8 && t != WeightType::kLog2) continue;
     for (double s : {0.0, 0.5, 0.8, 0.9, 0.95}) {
@@ -108,8 +109,10 @@ TYPED_TEST(DecompTest, ZeroStallCyclesAndThroughput) {
       std::printf("[rate] %-22s %-8s zeros %3d%%  len %5lld  entries/cycle %.4f\n", Cfg::kName,
                   tern::to_string(t).c_str(), static_cast<int>(s * 100), static_cast<long long>(len), rate);
       if (T::kFmt == Format::kDense) EXPECT_EQ(rate, 1.0) << name;
-      // RLE with the default escape budget (1/64 escapes per non-zero) sustains >= 0.98 non-zeros per cycle.
+      // RLE with the default escape budget (1/64 escapes per non-zero) sustains >= 0.98 non-zeros per cycle;
+      // rle8 (escapes only for gaps > 127) too, up to 95% zeros.
       if (T::kFmt == Format::kRle && s <= 0.9) EXPECT_GE(rate, 0.98) << name;
+      if (T::kFmt == Format::kRleAligned) EXPECT_GE(rate, 0.98) << name;
     }
   }
 }
@@ -118,7 +121,7 @@ TYPED_TEST(DecompTest, ReplayedRowDecodesIdentically) {
   using Cfg = TypeParam;
   using T = DecompTest<Cfg>;
   std::mt19937_64 rng(5);
-  const auto types = tern::test::types_for(static_cast<int>(Cfg::MaxCodeBits));
+  const auto types = tern::test::types_for(static_cast<int>(Cfg::MaxCodeBits), T::kFmt);
   const auto [t, cb] = types[1 % types.size()];
   const auto codes = tern::test::random_row(rng, t, cb, std::min<int64_t>(T::max_len(), 200), 0.85);
   std::vector<Row> rows;
@@ -136,7 +139,7 @@ TYPED_TEST(DecompTest, ReplayedRowDecodesIdentically) {
 TYPED_TEST(DecompTest, EdgeRows) {
   using Cfg = TypeParam;
   using T = DecompTest<Cfg>;
-  const auto types = tern::test::types_for(static_cast<int>(Cfg::MaxCodeBits));
+  const auto types = tern::test::types_for(static_cast<int>(Cfg::MaxCodeBits), T::kFmt);
   std::vector<Row> rows;
   std::vector<std::vector<tern::Entry>> want;
   auto add = [&](const std::vector<uint32_t>& codes, WeightType t, int cb) {

@@ -19,7 +19,8 @@ using tern::WeightType;
 using tern::test::Harness;
 using tern::test::Row;
 using AllDecomp = ::testing::Types<Vdense_w64_cfg, Vdense_w16_c4_cfg, Vrle_w64_cfg, Vrle_w32_c2_g6_cfg,
-                                   Vbitmap_w64_b16_cfg, Vbitmap_w32_c4_b8_cfg, Vcsc_w64_cfg, Vcsc_w32_c4_r3_cfg>;
+                                   Vbitmap_w64_b16_cfg, Vbitmap_w32_c4_b8_cfg, Vcsc_w64_cfg, Vcsc_w32_c4_r3_cfg,
+                                   Vrle8_w64_cfg, Vrle8_w32_c2_cfg>;
 
 struct Case {
   std::string name;
@@ -167,6 +168,31 @@ class DecompErrorTest : public ::testing::Test {
         c.push_back({"empty_no_end", row(hdr(0).words(w, 1), 40, ter, 2), DecompError::kNoEnd});
         break;
       }
+      case Format::kRleAligned: {
+        // 16-bit count header, then bytes {sign, gap (7 bits)}; gap 0 sign 0 = escape (+127), 0x80 reserved
+        auto hdr = [](int count) { return Fields{}(static_cast<uint64_t>(count), 16); };
+        c.push_back({"config_int8", row(hdr(1)(1, 8).words(w), 10, WeightType::kInt8, cbi), DecompError::kConfig});
+        c.push_back({"config_binary_cb2", row(hdr(1)(1, 8).words(w), 10, WeightType::kBinary, 2),
+                     DecompError::kConfig});
+        if (fits(WeightType::kLog2)) {
+          c.push_back({"config_log2", row(hdr(1)(1, 8).words(w), 10, WeightType::kLog2, 4), DecompError::kConfig});
+        }
+        c.push_back({"reserved_entry", row(hdr(2)(3, 8)(0x80, 8)(1, 8).words(w), 10, ter, 2), DecompError::kField});
+        // count 11 > row length 10: the zero bytes after the entries read as escapes of 127
+        c.push_back({"count_past_row", row(hdr(11).words(w), 10, ter, 2), DecompError::kIndex});
+        c.push_back({"index_past", row(hdr(3)(4, 8)(0x85, 8)(2, 8).words(w), 10, ter, 2), DecompError::kIndex});
+        // boundary: a non-zero at 0, an escape to 127 = row_len - 1 (legal), then one more non-zero at 128
+        c.push_back({"escape_past", row(hdr(2)(1, 8)(0, 8)(1, 8).words(w), 128, ter, 2), DecompError::kIndex});
+        c.push_back({"escape_past_b", row(hdr(1)(0, 8)(0, 8)(1, 8).words(w), 200, ter, 2), DecompError::kIndex});
+        // 9 counted, 2 + 6 bytes fill the first word; the next entries are missing (word boundary)
+        c.push_back({"truncated_boundary",
+                     row(hdr(9)(1, 8)(1, 8)(1, 8)(1, 8)(0x81, 8)(1, 8).words(w), 100, ter, 2),
+                     DecompError::kTruncated});
+        c.push_back({"empty_no_end", row(hdr(0).words(w, 1), 10, ter, 2), DecompError::kNoEnd});
+        c.push_back({"final_not_last", row(hdr(1)(5, 8).words(w, 1), 10, WeightType::kBinary, 1),
+                     DecompError::kNoEnd});
+        break;
+      }
     }
     return c;
   }
@@ -312,7 +338,7 @@ TYPED_TEST(DecompErrorTest, RandomCorruptStreams) {
   using Cfg = TypeParam;
   using T = DecompErrorTest<Cfg>;
   std::mt19937_64 rng(77);
-  const auto types = tern::test::types_for(static_cast<int>(Cfg::MaxCodeBits));
+  const auto types = tern::test::types_for(static_cast<int>(Cfg::MaxCodeBits), T::kFmt);
   const int64_t max_len = std::min<int64_t>(int64_t{1} << Cfg::IdxBits, 200);
   std::vector<Row> rows;
   for (int i = 0; i < 400; ++i) {

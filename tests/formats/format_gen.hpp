@@ -33,6 +33,12 @@ inline std::vector<uint32_t> random_row(std::mt19937_64& rng, WeightType t, int 
 inline constexpr WeightType kAllTypes[] = {WeightType::kInt8,    WeightType::kTernary, WeightType::kBinary,
                                            WeightType::kLog2,    WeightType::kAddNet2, WeightType::kAddNet3,
                                            WeightType::kAddNet4};
-inline constexpr Format kAllFormats[] = {Format::kDense, Format::kRle, Format::kBitmap, Format::kCsc};
+inline constexpr Format kAllFormats[] = {Format::kDense, Format::kRle, Format::kBitmap, Format::kCsc,
+                                         Format::kRleAligned};
+
+// The format carries the weight type (rle8: ternary and binary only).
+inline bool format_carries(Format f, WeightType t) {
+  return f != Format::kRleAligned || t == WeightType::kTernary || t == WeightType::kBinary;
+}
 
 }  // namespace tern::test

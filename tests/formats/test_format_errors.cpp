@@ -174,4 +174,48 @@ TEST(FormatErrors, Csc) {
                DecompError::kNoEnd, 6, "last word is 1", 40);
 }
 
+TEST(FormatErrors, RleAligned) {
+  const auto f = Format::kRleAligned;
+  FormatParams w32;
+  w32.word_bits = 32;
+  auto hdr = [](int count) { return Fields{}(static_cast<uint64_t>(count), 16); };
+  // only ternary and binary
+  expect_error(tern::decode_row(f, hdr(1)(1, 8).words(), 10, WeightType::kInt8, 8, kP), DecompError::kConfig, 0,
+               "ternary and binary weights only", 10);
+  expect_error(tern::decode_row(f, hdr(1)(1, 8).words(), 10, kLog, 4, kP), DecompError::kConfig, 0, "log2", 10);
+  // reserved entry 0x80 after one non-zero
+  expect_error(tern::decode_row(f, hdr(2)(3, 8)(0x80, 8)(1, 8).words(), 10, kTer, 2, kP), DecompError::kField, 24,
+               "reserved entry 0x80", 10);
+  // index past the row: gaps 4, 5 -> indices 3, 8; then gap 2 -> 10
+  expect_error(tern::decode_row(f, hdr(3)(4, 8)(0x85, 8)(2, 8).words(), 10, kTer, 2, kP), DecompError::kIndex, 32,
+               "non-zero at index 10 >= row length 10", 10);
+  // count 11 > row length 10: the padding byte after the entries reads as an escape to 126
+  expect_error(tern::decode_row(f, hdr(11).words(), 10, kTer, 2, kP), DecompError::kIndex, 16,
+               "escape skips to index 126 >= row length 10", 10);
+  // boundary: non-zero at 0, escape to 127 = row length - 1 (legal), then a non-zero at 128
+  const auto edge = tern::decode_row(f, hdr(2)(1, 8)(0, 8)(1, 8).words(), 128, kTer, 2, kP);
+  expect_error(edge, DecompError::kIndex, 32, "non-zero at index 128 >= row length 128", 128);
+  EXPECT_EQ(edge.entries.size(), 1u);
+  EXPECT_EQ(edge.extra_steps, 1);
+  // the same with row length 129 is a legal row: +1 at 0 and at 128
+  const auto ok = tern::decode_row(f, hdr(2)(1, 8)(0, 8)(1, 8).words(), 129, kTer, 2, kP);
+  ASSERT_TRUE(ok.ok()) << ok.message;
+  EXPECT_EQ(ok.entries.back().index, 128u);
+  EXPECT_TRUE(ok.entries.back().last);
+  // truncated at a word boundary: 3 counted, the header and 2 entries fill one 32-bit word
+  expect_error(tern::decode_row(f, hdr(3)(1, 8)(1, 8).words(32), 10, kTer, 2, w32), DecompError::kTruncated, 32,
+               "1 non-zeros missing", 10);
+  // no words at all
+  expect_error(tern::decode_row(f, {}, 10, kTer, 2, kP), DecompError::kTruncated, 0, "row header", 10);
+  // final entry not in the last word; empty row's header not in the last word
+  expect_error(tern::decode_row(f, hdr(1)(1, 8).words(64, 1), 10, kTer, 2, kP), DecompError::kNoEnd, 16,
+               "last word is 1", 10);
+  expect_error(tern::decode_row(f, hdr(0).words(64, 1), 10, kTer, 2, kP), DecompError::kNoEnd, 0, "empty row", 10);
+  // binary: sign 0 -> +1 (code 1), sign 1 -> -1 (code 0)
+  const auto b = tern::decode_row(f, hdr(2)(1, 8)(0x81, 8).words(), 2, WeightType::kBinary, 1, kP);
+  ASSERT_TRUE(b.ok()) << b.message;
+  EXPECT_EQ(b.entries[0].code, 1u);
+  EXPECT_EQ(b.entries[1].code, 0u);
+}
+
 }  // namespace

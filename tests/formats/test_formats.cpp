@@ -29,6 +29,7 @@ int64_t formula_cycles(Format f, const std::vector<uint32_t>& codes, WeightType 
   for (int64_t i : nz) {
     const int64_t gap = i - prev;
     if (f == Format::kRle) extra += (gap - 1) / ((int64_t{1} << rle_gap) - 1);
+    if (f == Format::kRleAligned) extra += (gap - 1) / 127;
     if (f == Format::kCsc) extra += (gap - 1) / (int64_t{1} << p.run_bits);
     prev = i;
   }
@@ -49,6 +50,7 @@ TEST(Formats, RoundTripEveryTypeSparsityAndWordWidth) {
       for (int wb : {8, 16, 32, 64}) {
         for (double s : sparsities) {
           for (int rep = 0; rep < 3; ++rep) {
+            if (!tern::test::format_carries(f, t)) continue;
             FormatParams p;
             p.word_bits = wb;
             p.block_bits = (rep == 0) ? 8 : 16;
@@ -102,6 +104,19 @@ TEST(Formats, StreamBitsMatchTheDocumentedSizes) {
       // CSC: L + (RunBits + cb) per entry (non-zeros + padding)
       const auto rc = tern::decode_row(Format::kCsc, tern::encode_row(Format::kCsc, codes, t, cb, p), len, t, cb, p);
       EXPECT_EQ(rc.stream_bits, l + (n + rc.extra_steps) * (p.run_bits + cb));
+      // rle8: 16-bit count + one byte per non-zero and per escape (gaps above 127)
+      if (tern::test::format_carries(Format::kRleAligned, t)) {
+        const auto ra = tern::decode_row(Format::kRleAligned, tern::encode_row(Format::kRleAligned, codes, t, cb, p),
+                                         len, t, cb, p);
+        int64_t esc = 0, prev = -1;
+        for (int64_t i : nz) {
+          esc += (i - prev - 1) / 127;
+          prev = i;
+        }
+        EXPECT_EQ(ra.extra_steps, esc);
+        EXPECT_EQ(ra.stream_bits, 16 + 8 * (n + esc));
+        EXPECT_EQ(tern::header_bits(Format::kRleAligned, static_cast<int>(len)), 16);
+      }
     }
   }
 }
@@ -134,6 +149,29 @@ TEST(Formats, RleGapChoiceHonoursTheEscapeBudget) {
   // Escape budget never met with GapBits = 3: fewest escapes wins.
   const auto narrow = tern::fmt::rle_costs(nz, 101, 1, 3);
   EXPECT_EQ(tern::fmt::rle_choose_gap(narrow, 2, 0.0), 3);
+}
+
+TEST(Formats, Rle8CarriesTernaryAndBinaryOnly) {
+  for (WeightType t : kAllTypes) {
+    const int cb = tern::code_bits(t);
+    const std::vector<uint32_t> codes(10, *tern::encode_weight(t, t == WeightType::kBinary ? 1 : 0, cb));
+    if (tern::test::format_carries(Format::kRleAligned, t)) {
+      EXPECT_NO_THROW(tern::encode_row(Format::kRleAligned, codes, t, cb)) << tern::to_string(t);
+      EXPECT_EQ(tern::payload_bits(Format::kRleAligned, t, cb), 1);
+    } else {
+      EXPECT_THROW(tern::encode_row(Format::kRleAligned, codes, t, cb), std::invalid_argument) << tern::to_string(t);
+      const auto r = tern::decode_row(Format::kRleAligned, {1}, 10, t, cb);
+      EXPECT_EQ(r.error, DecompError::kConfig) << tern::to_string(t);
+      EXPECT_NE(r.message.find("ternary and binary"), std::string::npos) << r.message;
+    }
+  }
+  // 65535 non-zeros fit the 16-bit count; 65536 do not.
+  FormatParams p;
+  EXPECT_NO_THROW(tern::encode_row(Format::kRleAligned, std::vector<uint32_t>(65535, 1), WeightType::kBinary, 1, p));
+  EXPECT_THROW(tern::encode_row(Format::kRleAligned, std::vector<uint32_t>(65536, 1), WeightType::kBinary, 1, p),
+               std::invalid_argument);
+  EXPECT_EQ(tern::parse_format("rle8"), Format::kRleAligned);
+  EXPECT_EQ(tern::to_string(Format::kRleAligned), "rle8");
 }
 
 TEST(Formats, EncoderRejectsBadRows) {
@@ -186,6 +224,22 @@ TEST_F(DocExample, Rle) {
 TEST_F(DocExample, Bitmap) {
   // header count 3 (5 bits); mask 0x0C + signs 0,1; empty mask 0x00 (one extra cycle); mask 0x10 + sign 0.
   check(Format::kBitmap, {0x4183, 0x0800}, 1);
+}
+// rle8 needs no bitmap/16-bit setting: 32-bit words (the smallest the RTL takes), 4 bytes each.
+TEST_F(DocExample, RleAligned) {
+  // header count 3 (16 bits); bytes {sign, gap}: (0, 3) = 0x03, (1, 1) = 0x81, (0, 17) = 0x11.
+  p.word_bits = 32;
+  check(Format::kRleAligned, {0x81030003, 0x00000011}, 0);
+  // -1 at 2 (gap 3, 0x83), +1 at 302: a gap of 300 = escapes of 127 and 127 (0x00 0x00), then gap 46 (0x2E).
+  std::vector<uint32_t> c(400, 0);
+  c[2] = 3;
+  c[302] = 1;
+  const auto w = tern::encode_row(Format::kRleAligned, c, WeightType::kTernary, 2, p);
+  EXPECT_EQ(w, (std::vector<uint64_t>{0x00830002, 0x00002E00}));
+  const auto r = tern::decode_row(Format::kRleAligned, w, 400, WeightType::kTernary, 2, p);
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(r.extra_steps, 2);
+  EXPECT_EQ(tern::zero_stall_cycles(r), 4);
 }
 TEST_F(DocExample, Csc) {
   // header count 4 (5 bits); entries [run 4 bits][code 2 bits]: (2,01) (0,11) (15,00) padding at 19, (0,01).
