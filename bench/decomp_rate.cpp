@@ -59,5 +59,7 @@ int main(int argc, char** argv) {
   measure<Vbitmap_w32_c4_b8_cfg>(rows);
   measure<Vcsc_w64_cfg>(rows);
   measure<Vcsc_w32_c4_r3_cfg>(rows);
+  measure<Vrle8_w64_cfg>(rows);
+  measure<Vrle8_w32_c2_cfg>(rows);
   return ::testing::Test::HasFailure() ? 1 : 0;
 }
