@@ -325,7 +325,7 @@ Model parse_model(const std::vector<uint8_t>& raw, const std::string& origin) {
   json h;
   try {
     h = json::parse(js);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers that overflow
     fail(origin, std::string("JSON header: ") + e.what());
   }
   size_t bstart = 16 + jlen;
