@@ -108,12 +108,10 @@ WeightType parse_wtype(const std::string& s) {
   return it->second;
 }
 
-Format parse_format(const std::string& s) {
-  if (s == "dense") return Format::kDense;
-  if (s == "rle") return Format::kRle;
-  if (s == "bitmap") return Format::kBitmap;
-  if (s == "csc") return Format::kCsc;
-  throw std::runtime_error("unknown format " + s);
+Format format_arg(const std::string& s) {
+  const auto f = parse_format(s);  // golden/formats/format.hpp
+  if (!f) throw std::runtime_error("unknown format " + s);
+  return *f;
 }
 
 std::string q(const std::string& s) { return "\"" + s + "\""; }
@@ -169,7 +167,7 @@ int main(int argc, char** argv) {
       c.auto_format = false;
       bool zeros = false;
       for (int32_t w : L.weights) zeros |= w == 0;
-      c.format = format == "auto" ? (zeros ? Format::kRle : Format::kDense) : parse_format(format);
+      c.format = format == "auto" ? (zeros ? Format::kRle : Format::kDense) : format_arg(format);
       c.bitserial = bitserial && L.has_weights();
       opt.layers.push_back(c);
     }
