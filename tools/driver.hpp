@@ -99,7 +99,7 @@ class RtlBackend : public Backend {
     const uint32_t c0 = drv_->read32(tb::reg::kConfig0);
     hw.lanes = static_cast<int>(c0 & 0xff);
     hw.mac_types = (c0 >> 8) & 0xff;
-    hw.formats = (c0 >> 16) & 0xf;
+    hw.formats = ((c0 >> 16) & 0xf) | (((c0 >> 22) & 1u) << 4);  // Formats[4] (rle8) at bit 22
     hw.bitserial = (c0 >> 20) & 1u;
     hw.syq = (c0 >> 21) & 1u;
     hw.acc_bits = static_cast<int>(c0 >> 24);

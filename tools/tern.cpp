@@ -46,7 +46,7 @@ std::string repo_root() {
 CompileOptions compile_options(const Model& m, const Options& o) {
   CompileOptions c;
   const auto f = parse_format(o.format);
-  if (!f) throw std::invalid_argument("--format: '" + o.format + "' is not dense, rle, bitmap or csc");
+  if (!f) throw std::invalid_argument("--format: '" + o.format + "' is not dense, rle, bitmap, csc or rle8");
   std::vector<bool> bs(m.layers.size(), false);
   if (o.bitserial == "all") {
     std::fill(bs.begin(), bs.end(), true);
@@ -396,7 +396,8 @@ int main(int argc, char** argv) {
   Options o;
   auto add_common = [&](CLI::App* c) {
     c->add_option("model", o.model, "Tern model file (.tnm)")->required()->check(CLI::ExistingFile);
-    c->add_option("--format", o.format, "weight stream format of ternary/log/AddNet layers: dense, rle, bitmap, csc")
+    c->add_option("--format", o.format,
+                  "weight stream format of ternary/log/AddNet layers: dense, rle, bitmap, csc, rle8 (ternary only)")
         ->capture_default_str();
     c->add_option("--bitserial", o.bitserial, "layers to run bit-serial: comma-separated indices, or 'all'");
   };

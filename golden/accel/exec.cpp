@@ -68,7 +68,7 @@ EngineError check_descriptor(const Descriptor& d, const std::array<uint64_t, 8>&
     return EngineError::kShape;
   }
   const bool xnor = d.act_bits == 1 && d.act_signed;
-  if (d.wtype > 6 || d.fmt > 3 || !((hw.formats >> d.fmt) & 1u) || d.act_bits == 0 || d.act_bits > 8 ||
+  if (d.wtype > 6 || d.fmt > 4 || !((hw.formats >> d.fmt) & 1u) || d.act_bits == 0 || d.act_bits > 8 ||
       (d.bitserial && (!hw.bitserial || xnor)) || (!d.bitserial && !((hw.mac_types >> d.wtype) & 1u)) ||
       d.out_mode == 3 || d.out_bits == 0 || d.out_bits > 8 || (d.out_mode == 1 && d.out_bits > 2) ||
       (d.syq && !hw.syq)) {

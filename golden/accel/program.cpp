@@ -153,6 +153,12 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
       d.bitserial = ch.bitserial;
       Format f = ch.format;
       if (ch.auto_format && (L.wtype == WeightType::kInt8 || L.wtype == WeightType::kBinary)) f = Format::kDense;
+      // rle8 carries ternary and binary codes only: the automatic choice falls back to RLE for other types.
+      const bool r8_type = L.wtype == WeightType::kTernary || L.wtype == WeightType::kBinary;
+      if (f == Format::kRleAligned && !r8_type) {
+        if (!ch.auto_format) fail(L, i, "format rle8 carries ternary and binary weights only, not " + to_string(L.wtype));
+        f = Format::kRle;
+      }
       if (!(hw.formats >> static_cast<int>(f) & 1u)) fail(L, i, "format " + to_string(f) + " is not in this build");
       d.fmt = static_cast<uint8_t>(f);
       d.out_mode = static_cast<uint8_t>(L.mode);

@@ -21,7 +21,7 @@ struct HwConfig {
   int64_t cache_words = 1024;
   int acc_bits = 32;
   uint32_t mac_types = 0x7f;  // bit t: bit-parallel multiplier for weight type t
-  uint32_t formats = 0xf;     // bit f: decompressor for Format f
+  uint32_t formats = 0x1f;    // bit f: decompressor for Format f
   bool bitserial = true;
   bool syq = true;            // SYQ per-kernel-position scales
 };

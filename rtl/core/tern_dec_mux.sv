@@ -1,9 +1,10 @@
 // Per-layer choice of weight-stream decompressor: instantiates the formats in the Formats build
-// mask (bit 0 dense, 1 RLE, 2 bitmap, 3 CSC) and routes the shared port list to the selected one.
+// mask (bit 0 dense, 1 RLE, 2 bitmap, 3 CSC, 4 rle8) and routes the shared port list to the selected
+// one.
 `default_nettype none
 
 module tern_dec_mux #(
-  parameter int unsigned Formats = 32'hf,
+  parameter int unsigned Formats = 32'h1f,
   parameter int unsigned IdxBits = 16
 ) (
   input  logic               clk_i,
@@ -28,7 +29,7 @@ module tern_dec_mux #(
   output logic [2:0]         err_code_o,
   input  logic               clear_i
 );
-  localparam int unsigned NumFmt = 4;
+  localparam int unsigned NumFmt = 5;
 
   logic [NumFmt-1:0]         sel, wrdy, vld, lst, emp, bsy, err;
   logic [NumFmt*8-1:0]       code;
@@ -65,8 +66,17 @@ module tern_dec_mux #(
           .index_o(idx[f*IdxBits+:IdxBits]), .last_o(lst[f]), .empty_o(emp[f]), .busy_o(bsy[f]),
           .err_o(err[f]), .err_code_o(errc[f*3+:3]), .clear_i
         );
-      end else begin : gen_csc
+      end else if (f == 3) begin : gen_csc
         tern_decomp_csc #(.WordBits(64), .MaxCodeBits(8), .IdxBits(IdxBits)) i_dec (
+          .clk_i, .rst_ni,
+          .start_i(start_i && sel[f]), .row_len_i, .code_bits_i, .wtype_i,
+          .word_valid_i(word_valid_i && sel[f]), .word_ready_o(wrdy[f]), .word_i, .word_last_i,
+          .valid_o(vld[f]), .ready_i(ready_i && sel[f]), .code_o(code[f*8+:8]),
+          .index_o(idx[f*IdxBits+:IdxBits]), .last_o(lst[f]), .empty_o(emp[f]), .busy_o(bsy[f]),
+          .err_o(err[f]), .err_code_o(errc[f*3+:3]), .clear_i
+        );
+      end else begin : gen_rle8
+        tern_decomp_rle8 #(.WordBits(64), .MaxCodeBits(8), .IdxBits(IdxBits)) i_dec (
           .clk_i, .rst_ni,
           .start_i(start_i && sel[f]), .row_len_i, .code_bits_i, .wtype_i,
           .word_valid_i(word_valid_i && sel[f]), .word_ready_o(wrdy[f]), .word_i, .word_last_i,

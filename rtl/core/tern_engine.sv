@@ -12,7 +12,7 @@ module tern_engine #(
   parameter int unsigned CacheWords = 1024,
   parameter int unsigned AccBits    = 32,
   parameter int unsigned MacTypes   = 32'h7f,
-  parameter int unsigned Formats    = 32'hf,
+  parameter int unsigned Formats    = 32'h1f,
   parameter bit          BitSerial  = 1'b1,
   parameter bit          Syq        = 1'b1,    // SYQ per-kernel-position weight scales
   localparam int unsigned NumCtrs   = 8
@@ -70,7 +70,7 @@ module tern_engine #(
   if (CacheWords < 4 || (CacheWords & (CacheWords - 1)) != 0 || CacheWords > 32768) begin : gen_check_cw
     $error("tern_engine: CacheWords must be a power of two, 4..32768");
   end
-  if ((Formats & 32'hf) == 0 || (MacTypes & 32'h7f) == 0 && !BitSerial) begin : gen_check_types
+  if ((Formats & 32'h1f) == 0 || (MacTypes & 32'h7f) == 0 && !BitSerial) begin : gen_check_types
     $error("tern_engine: build at least one format and one MAC type");
   end
 
@@ -243,7 +243,7 @@ module tern_engine #(
                                d_ue + 48'(f_r) > 48'(hp) || d_ue + 48'(f_r) + 48'(f_stride) <= 48'(hp) ||
                                d_uf + 48'(f_s) > 48'(wp) || d_uf + 48'(f_s) + 48'(f_stride) <= 48'(wp))) begin
         ck_err = ErrShape;
-      end else if (f_wtype > 3'd6 || !Formats[5'(f_fmt)] || f_fmt > 3'd3 ||
+      end else if (f_wtype > 3'd6 || !Formats[5'(f_fmt)] || f_fmt > 3'd4 ||
                    f_abits == 0 || f_abits > 4'd8 ||
                    (f_bserial && (!BitSerial || xnor_mode)) ||
                    (!f_bserial && !MacTypes[5'(f_wtype)]) ||

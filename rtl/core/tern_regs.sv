@@ -9,7 +9,7 @@ module tern_regs #(
   parameter int unsigned CacheWords = 1024,
   parameter int unsigned AccBits    = 32,
   parameter int unsigned MacTypes   = 32'h7f,
-  parameter int unsigned Formats    = 32'hf,
+  parameter int unsigned Formats    = 32'h1f,
   parameter bit          BitSerial  = 1'b1,
   parameter bit          Syq        = 1'b1,
   parameter int unsigned NumCtrs    = 8
@@ -174,7 +174,8 @@ module tern_regs #(
       RegProg:    rd_val = prog_q;
       RegIrq:     rd_val = {31'd0, irq_pend_q};
       RegTimeout: rd_val = timeout_q;
-      RegConfig0: rd_val = {8'(AccBits), 2'd0, Syq, BitSerial, 4'(Formats), 8'(MacTypes), 8'(Lanes)};
+      RegConfig0: rd_val = {8'(AccBits), 1'b0, Formats[4], Syq, BitSerial, Formats[3:0], 8'(MacTypes),
+                            8'(Lanes)};
       RegConfig1: rd_val = 32'(ActDepth);
       RegConfig2: rd_val = 32'(MaxRowLen);
       RegConfig3: rd_val = 32'(CacheWords);

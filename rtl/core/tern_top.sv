@@ -9,7 +9,7 @@ module tern_top #(
   parameter int unsigned CacheWords = 1024,
   parameter int unsigned AccBits    = 32,
   parameter int unsigned MacTypes   = 32'h7f,
-  parameter int unsigned Formats    = 32'hf,
+  parameter int unsigned Formats    = 32'h1f,
   parameter bit          BitSerial  = 1'b1,
   parameter bit          Syq        = 1'b1
 ) (

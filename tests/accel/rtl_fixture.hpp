@@ -31,7 +31,8 @@ inline CompileOptions random_choices(std::mt19937_64& rng, const Model& m, const
   for (const Layer& L : m.layers) {
     LayerChoice c;
     c.auto_format = false;
-    c.format = static_cast<Format>(rng() % 4);
+    const bool r8 = L.wtype == WeightType::kTernary || L.wtype == WeightType::kBinary;  // rle8 carries these
+    c.format = static_cast<Format>(rng() % (r8 ? 5 : 4));
     c.bitserial = hw.bitserial && L.has_weights() && !(L.act_bits == 1 && L.act_signed) && (rng() % 3 == 0);
     o.layers.push_back(c);
   }

@@ -17,7 +17,8 @@ CompileOptions random_choices(std::mt19937_64& rng, const Model& m, const HwConf
   for (const Layer& L : m.layers) {
     LayerChoice c;
     c.auto_format = false;
-    c.format = static_cast<Format>(rng() % 4);
+    const bool r8 = L.wtype == WeightType::kTernary || L.wtype == WeightType::kBinary;  // rle8 carries these
+    c.format = static_cast<Format>(rng() % (r8 ? 5 : 4));
     c.bitserial = hw.bitserial && L.has_weights() && !(L.act_bits == 1 && L.act_signed) && (rng() % 2);
     o.layers.push_back(c);
   }
@@ -30,7 +31,7 @@ TEST(Program, DescriptorRoundTrip) {
     Descriptor d;
     d.op = static_cast<Op>(rng() % 4);
     d.wtype = rng() % 7;
-    d.fmt = rng() % 4;
+    d.fmt = rng() % 5;
     d.act_bits = 1 + rng() % 8;
     d.act_signed = rng() % 2;
     d.bitserial = rng() % 2;
@@ -104,6 +105,40 @@ TEST(Program, CompileErrorsNameLayerAndLimit) {
     const std::string msg = e.what();
     EXPECT_NE(msg.find("layer 0"), std::string::npos) << msg;
     EXPECT_NE(msg.find("activation buffer"), std::string::npos) << msg;
+  }
+}
+
+// rle8 carries ternary and binary codes only: asked for explicitly on another type, the compiler names
+// the layer; as the automatic per-model choice it falls back to RLE for such layers.
+TEST(Program, Rle8OnlyForTernaryAndBinary) {
+  std::mt19937_64 rng(12);
+  RandomModelSpec spec;
+  spec.weight_types = 1u << static_cast<int>(WeightType::kLog2);
+  const Model m = random_model(rng, spec);
+  int wl = -1;
+  for (size_t i = 0; i < m.layers.size() && wl < 0; ++i) {
+    if (m.layers[i].has_weights()) wl = static_cast<int>(i);
+  }
+  ASSERT_GE(wl, 0);
+  const HwConfig hw;
+  CompileOptions o;
+  o.layers.resize(m.layers.size());
+  for (auto& c : o.layers) {
+    c.format = Format::kRleAligned;
+    c.auto_format = false;
+  }
+  try {
+    compile(m, hw, o);
+    FAIL() << "expected CompileError";
+  } catch (const CompileError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("layer " + std::to_string(wl)), std::string::npos) << msg;
+    EXPECT_NE(msg.find("rle8"), std::string::npos) << msg;
+  }
+  for (auto& c : o.layers) c.auto_format = true;
+  const Program p = compile(m, hw, o);
+  for (size_t i = 0; i < m.layers.size(); ++i) {
+    if (m.layers[i].has_weights()) EXPECT_EQ(p.layers[i].desc.fmt, static_cast<int>(Format::kRle)) << i;
   }
 }
 

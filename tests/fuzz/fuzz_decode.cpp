@@ -52,8 +52,11 @@ DecodeResult run_model(Format f, const FormatParams& p, const std::vector<uint64
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::Bytes b(data, size);
-  const auto f = static_cast<Format>(b.below(4));  // the four RTL formats (docs/formats.md)
-  const auto t = static_cast<WeightType>(b.below(7));
+  const auto f = static_cast<Format>(b.below(5));  // the five RTL formats (docs/formats.md)
+  auto t = static_cast<WeightType>(b.below(7));
+  if (f == Format::kRleAligned && (b.u8() & 3) != 0) {  // rle8 carries ternary/binary: mostly those
+    t = (b.u8() & 1) ? WeightType::kTernary : WeightType::kBinary;
+  }
   int cb = code_bits(t);
   if (t == WeightType::kInt8) cb = 1 + static_cast<int>(b.below(8));
   FormatParams p;

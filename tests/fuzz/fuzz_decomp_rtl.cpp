@@ -1,4 +1,4 @@
-// Fuzz target: the Verilated decompressors (every configuration of tests/decomp) on rows built from the
+// Fuzz target: the Verilated decompressors (every configuration of tests/decomp, rle8 included) on rows built from the
 // fuzz input (valid rows, corrupted rows, raw words), with random word and ready stalls, rows back to back
 // or after idle gaps, clear after errors. Every cycle the RTL must equal DecompModel; every row's entries
 // and error code must equal decode_row(); no assertion may fail; no hang.
@@ -52,6 +52,9 @@ void run(fuzz::Bytes& b, Format fmt) {
   std::vector<Row> rows(1 + b.below(3));
   for (Row& r : rows) {
     r.t = static_cast<WeightType>(b.below(7));
+    if (fmt == Format::kRleAligned && (b.u8() & 3) != 0) {  // rle8 carries ternary/binary: mostly those
+      r.t = (b.u8() & 1) ? WeightType::kTernary : WeightType::kBinary;
+    }
     r.cb = code_bits(r.t);
     if (r.t == WeightType::kInt8) r.cb = 1 + static_cast<int>(b.below(static_cast<uint32_t>(p.max_code_bits)));
     if (r.cb > p.max_code_bits) r.t = WeightType::kTernary, r.cb = 2;
@@ -208,7 +211,7 @@ void run(fuzz::Bytes& b, Format fmt) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::Bytes b(data, size);
   try {
-    switch (b.below(8)) {
+    switch (b.below(10)) {
       case 0: run<Vdense_w64_cfg>(b, Format::kDense); break;
       case 1: run<Vdense_w16_c4_cfg>(b, Format::kDense); break;
       case 2: run<Vrle_w64_cfg>(b, Format::kRle); break;
@@ -216,7 +219,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 4: run<Vbitmap_w64_b16_cfg>(b, Format::kBitmap); break;
       case 5: run<Vbitmap_w32_c4_b8_cfg>(b, Format::kBitmap); break;
       case 6: run<Vcsc_w64_cfg>(b, Format::kCsc); break;
-      default: run<Vcsc_w32_c4_r3_cfg>(b, Format::kCsc); break;
+      case 7: run<Vcsc_w32_c4_r3_cfg>(b, Format::kCsc); break;
+      case 8: run<Vrle8_w64_cfg>(b, Format::kRleAligned); break;
+      default: run<Vrle8_w32_c2_cfg>(b, Format::kRleAligned); break;
     }
   } catch (const tb::AssertionFailure& e) {
     fuzz::fail(e.what());
