@@ -231,6 +231,42 @@ module tern_decomp_rle8 #(
   assign busy_o       = run_q;
   assign err_o        = err_q;
   assign err_code_o   = ecode_q;
+  // ---- assertions (simulation only; a failure calls tern_sva_fail: tb/sva, docs/robustness.md) ----
+`ifndef SYNTHESIS
+  import "DPI-C" function void tern_sva_fail(input string name);
+  // entry output: held (and its fields stable; index/code are meaningless for an empty row) until
+  // taken or cleared; only while running; never after an error; index inside the row and rising
+  // within a row; the code a non-zero ternary (01/11) or binary (0/1) code
+  logic                 sva_prev_v_q;
+  logic [IdxBits-1:0]   sva_prev_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni || clear_i || go || (valid_o && ready_i && last_o)) begin
+      sva_prev_v_q <= 1'b0;
+    end else if (valid_o && ready_i) begin
+      sva_prev_v_q <= 1'b1;
+      sva_prev_q   <= index_o;
+    end
+  end
+  a_out_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    valid_o && !ready_i && !clear_i |=> valid_o) else tern_sva_fail($sformatf("%m"));
+  a_out_stable: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    valid_o && !ready_i && !clear_i |=> $stable(last_o) && $stable(empty_o) &&
+                                        (empty_o || ($stable(code_o) && $stable(index_o))))
+    else tern_sva_fail($sformatf("%m"));
+  a_valid_busy: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    valid_o |-> busy_o) else tern_sva_fail($sformatf("%m"));
+  a_err_quiet: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    err_o |-> !valid_o && !word_ready_o) else tern_sva_fail($sformatf("%m"));
+  a_index_in_row: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    valid_o && !empty_o |-> CntBits'(index_o) < len_q) else tern_sva_fail($sformatf("%m"));
+  a_index_rising: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    valid_o && !empty_o && sva_prev_v_q |-> index_o > sva_prev_q) else tern_sva_fail($sformatf("%m"));
+  a_code_legal: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    valid_o && !empty_o |-> (tern_q ? (code_o == MaxCodeBits'(1) || code_o == MaxCodeBits'(3))
+                                    : (code_o == MaxCodeBits'(0) || code_o == MaxCodeBits'(1))))
+    else tern_sva_fail($sformatf("%m"));
+`endif
+  // ---- end of assertions ----
 endmodule : tern_decomp_rle8
 
 `default_nettype wire
