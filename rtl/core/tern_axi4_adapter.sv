@@ -95,6 +95,38 @@ module tern_axi4_adapter (
   // rlast is always set for single-beat bursts; response bit 0 (EXOKAY / DECERR) adds nothing.
   logic unused;
   assign unused = ^{m_axi_rlast_i, m_axi_rresp_i[0], m_axi_bresp_i[0]};
+
+  // ---- assertions (simulation only) ----
+`ifndef SYNTHESIS
+  import "DPI-C" function void tern_sva_fail(input string name);
+  // Tern ports (environment rules): a refused request stays presented, unchanged.
+  a_rd_req_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    rd_req_valid_i && !rd_req_ready_o |=> rd_req_valid_i && $stable(rd_req_addr_i))
+    else tern_sva_fail($sformatf("%m"));
+  a_wr_req_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    wr_req_valid_i && !wr_req_ready_o |=> wr_req_valid_i && $stable(wr_req_addr_i) && $stable(wr_req_data_i))
+    else tern_sva_fail($sformatf("%m"));
+  // AXI4 master: AR, AW and W held, payload unchanged, until accepted.
+  a_ar_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    m_axi_arvalid_o && !m_axi_arready_i |=> m_axi_arvalid_o && $stable(m_axi_araddr_o))
+    else tern_sva_fail($sformatf("%m"));
+  a_aw_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    m_axi_awvalid_o && !m_axi_awready_i |=> m_axi_awvalid_o && $stable(m_axi_awaddr_o))
+    else tern_sva_fail($sformatf("%m"));
+  a_w_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    m_axi_wvalid_o && !m_axi_wready_i |=> m_axi_wvalid_o && $stable(m_axi_wdata_o))
+    else tern_sva_fail($sformatf("%m"));
+  // One write at a time: its AW and W never both recorded as accepted (the request completes then),
+  // and nothing recorded without a write request.
+  a_wr_half: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    !(aw_done_q && w_done_q)) else tern_sva_fail($sformatf("%m"));
+  a_wr_done_req: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    aw_done_q || w_done_q |-> wr_req_valid_i) else tern_sva_fail($sformatf("%m"));
+  // AXI4 slave (environment rule): every beat of a single-beat burst is the last.
+  a_r_last: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    m_axi_rvalid_i |-> m_axi_rlast_i) else tern_sva_fail($sformatf("%m"));
+`endif
+  // ---- end of assertions ----
 endmodule : tern_axi4_adapter
 
 `default_nettype wire
