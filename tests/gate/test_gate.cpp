@@ -1,0 +1,188 @@
+// Gate-level check: the Yosys-synthesised netlist of tern_top, Verilated, runs random programs with the
+// same bit-exact outputs as the functional model and the reference inference, and with every layer's
+// statistics record equal to the cycle model's (ideal memory); also with a random-latency memory.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gate_cfg.hpp"
+#include "golden/accel/cycle_model.hpp"
+#include "golden/accel/exec.hpp"
+#include "golden/accel/program.hpp"
+#include "golden/net/random_model.hpp"
+#include "golden/net/reference.hpp"
+#include "tb/accel_driver.hpp"
+
+namespace {
+
+using namespace tern;
+using Dut = tern::gate::Model;  // the Verilated gate-level tern_top
+
+// The build parameters as the gate-level model's CONFIG registers report them (docs/registers.md).
+HwConfig gate_hw() {
+  static const HwConfig hw = [] {
+    tb::AccelDriver<Dut> drv(std::vector<uint64_t>(8, 0), tb::MemTiming::ideal(), 1, std::string(gate::kName) + "_cfg");
+    HwConfig h;
+    const uint32_t c0 = drv.read32(tb::reg::kConfig0);
+    h.lanes = static_cast<int>(c0 & 0xff);
+    h.mac_types = (c0 >> 8) & 0xff;
+    h.formats = ((c0 >> 16) & 0xf) | (((c0 >> 22) & 1u) << 4);  // Formats[4] at bit 22
+    h.bitserial = (c0 >> 20) & 1u;
+    h.syq = (c0 >> 21) & 1u;
+    h.acc_bits = static_cast<int>(c0 >> 24);
+    h.act_depth = drv.read32(tb::reg::kConfig1);
+    h.max_row_len = drv.read32(tb::reg::kConfig2);
+    h.cache_words = drv.read32(tb::reg::kConfig3);
+    return h;
+  }();
+  return hw;
+}
+
+int env_int(const char* name, int dflt) {
+  const char* v = std::getenv(name);
+  return v ? std::atoi(v) : dflt;
+}
+
+struct Case {
+  Model model;
+  Program prog;
+  std::vector<std::vector<uint8_t>> images;
+  std::vector<uint64_t> golden_mem;
+};
+
+// A random program that fits the (small) gate-level build, with random formats and bit-serial layers.
+Case make_case(std::mt19937_64& rng, const HwConfig& hw) {
+  RandomModelSpec spec;
+  spec.max_layers = 3;
+  spec.max_hw = 6;
+  spec.max_c = 2;
+  spec.max_m = 4;
+  spec.allow_syq = hw.syq;
+  Case c;
+  for (;;) {
+    c.model = random_model(rng, spec);
+    CompileOptions opt;
+    for (const Layer& L : c.model.layers) {
+      LayerChoice ch;
+      ch.auto_format = false;
+      do {
+        ch.format = static_cast<Format>(rng() % kFormatCount);
+      } while (!((hw.formats >> static_cast<int>(ch.format)) & 1u));
+      ch.bitserial = hw.bitserial && L.has_weights() && !(L.act_bits == 1 && L.act_signed) && (rng() % 3 == 0);
+      opt.layers.push_back(ch);
+    }
+    try {
+      c.prog = compile(c.model, hw, opt);
+      break;
+    } catch (const CompileError&) {
+    }
+  }
+  for (int l = 0; l < hw.lanes; ++l) c.images.push_back(random_image(rng, c.model));
+  place_inputs(c.prog, c.images);
+  c.golden_mem = c.prog.image;
+  const ExecResult r = execute(c.golden_mem, c.prog.prog_base, hw);
+  if (!r.ok) throw std::runtime_error("functional model failed: " + r.message);
+  return c;
+}
+
+void check_outputs(const Case& c, const std::vector<uint64_t>& mem, const std::string& what) {
+  for (size_t i = 0; i < c.prog.layers.size(); ++i) {
+    for (int l = 0; l < c.prog.hw.lanes; ++l) {
+      ASSERT_EQ(read_output(c.prog, mem, i, l), read_output(c.prog, c.golden_mem, i, l))
+          << what << ": layer " << i << " lane " << l;
+    }
+  }
+  const auto ref = run_reference(c.model, c.images[0]);
+  ASSERT_EQ(read_output(c.prog, mem, c.prog.layers.size() - 1, 0), ref.back()) << what;
+}
+
+// (Only one model exists at a time: Verilator 5.006 deadlocks destroying a second live model whose
+// public scopes have the same names.)
+TEST(GateLevel, ConfigRegisters) {
+  const HwConfig hw = gate_hw();  // the build parameters given to synthesis (tests/gate/CMakeLists.txt)
+  {
+    tb::AccelDriver<Dut> drv({0}, tb::MemTiming::ideal(), 1, std::string(gate::kName) + "_config");
+    EXPECT_EQ(drv.read32(tb::reg::kId), 0x5445524Eu);
+  }
+  EXPECT_EQ(hw.lanes, gate::kLanes);
+  EXPECT_EQ(hw.act_depth, gate::kActDepth);
+  EXPECT_EQ(hw.max_row_len, gate::kMaxRowLen);
+  EXPECT_EQ(hw.cache_words, gate::kCacheWords);
+}
+
+TEST(GateLevel, RandomProgramsIdealMemory) {
+  const HwConfig hw = gate_hw();
+  std::mt19937_64 rng(606);
+  const int n = env_int("TERN_GATE_PROGRAMS", 200);
+  int layers = 0;
+  uint32_t wtypes = 0, formats = 0, serial = 0, pools = 0, syq = 0;  // coverage of the random programs
+  for (int t = 0; t < n; ++t) {
+    const Case c = make_case(rng, hw);
+    const std::string what = std::string(gate::kName) + " program " + std::to_string(t);
+    tb::AccelDriver<Dut> drv(c.prog.image, tb::MemTiming::ideal(), 1, std::string(gate::kName) + "_ideal_" + std::to_string(t));
+    const tb::RunResult r = drv.run(c.prog.prog_base, 5000000);
+    ASSERT_TRUE(r.finished) << what << " did not finish";
+    ASSERT_FALSE(r.error) << what << " error code 0x" << std::hex << int{r.err_code};
+    check_outputs(c, drv.mem().words(), what);
+    const auto want = predict_cycles(c.golden_mem, c.prog.prog_base, hw);
+    ASSERT_EQ(want.size(), c.prog.layers.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      const LayerStats got = read_stats(c.prog, drv.mem().words(), i);
+      const std::string where = what + " layer " + std::to_string(i);
+      EXPECT_EQ(got.cycles, want[i].cycles) << where << " cycles";
+      EXPECT_EQ(got.entries, want[i].entries) << where << " entries";
+      EXPECT_EQ(got.skipped, want[i].skipped) << where << " skipped";
+      EXPECT_EQ(got.stall_fetch, want[i].stall_fetch) << where << " stall_fetch";
+      EXPECT_EQ(got.stall_out, want[i].stall_out) << where << " stall_out";
+      EXPECT_EQ(got.stall_dec, want[i].stall_dec) << where << " stall_dec";
+      EXPECT_EQ(got.bytes_read, want[i].bytes_read) << where << " bytes_read";
+      EXPECT_EQ(got.bytes_written, want[i].bytes_written) << where << " bytes_written";
+    }
+    ASSERT_FALSE(::testing::Test::HasFailure()) << what;
+    layers += static_cast<int>(c.prog.layers.size());
+    for (const CompiledLayer& L : c.prog.layers) {
+      if (L.desc.op == Op::kPool) {
+        ++pools;
+        continue;
+      }
+      wtypes |= 1u << L.desc.wtype;
+      formats |= 1u << L.desc.fmt;
+      serial += L.desc.bitserial;
+      syq += L.desc.syq;
+    }
+  }
+  RecordProperty("layers", layers);
+  std::printf("%s: %d programs, %d layers (%u bit-serial, %u max-pool, %u SYQ), weight types 0x%02x, formats 0x%x\n",
+              gate::kName, n, layers, serial, pools, syq, wtypes, formats);
+  EXPECT_GE(layers, n);
+  if (n >= 100) {  // the default run covers every weight type and format of the build, and bit-serial
+    EXPECT_EQ(wtypes, hw.mac_types);
+    EXPECT_EQ(formats, hw.formats);
+    EXPECT_GT(serial, 0u);
+    EXPECT_GT(pools, 0u);
+  }
+}
+
+TEST(GateLevel, RandomProgramsRandomLatencyMemory) {
+  const HwConfig hw = gate_hw();
+  std::mt19937_64 rng(707);
+  const int n = env_int("TERN_GATE_SLOW_PROGRAMS", 40);
+  for (int t = 0; t < n; ++t) {
+    const Case c = make_case(rng, hw);
+    tb::MemTiming mt;
+    mt.min_latency = 1;
+    mt.max_latency = 1 + static_cast<int>(rng() % 12);
+    mt.p_req_ready = 0.3 + 0.7 * static_cast<double>(rng() % 100) / 100.0;
+    mt.p_rsp_valid = 0.3 + 0.7 * static_cast<double>(rng() % 100) / 100.0;
+    tb::AccelDriver<Dut> drv(c.prog.image, mt, 11 + t, std::string(gate::kName) + "_slow_" + std::to_string(t));
+    const tb::RunResult r = drv.run(c.prog.prog_base, 20000000);
+    ASSERT_TRUE(r.finished && !r.error) << "program " << t << " err 0x" << std::hex << int{r.err_code};
+    check_outputs(c, drv.mem().words(), std::string(gate::kName) + " slow program " + std::to_string(t));
+  }
+}
+
+}  // namespace
