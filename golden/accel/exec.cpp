@@ -105,7 +105,7 @@ ExecResult execute(std::vector<uint64_t>& mem, uint32_t prog_base, const HwConfi
       const int ib = d.in_bank ? 1 : 0;
       auto& in = bank[ib];
       auto& out = bank[1 - ib];
-      const int64_t hw_ = int64_t{d.H} * d.W, chw = d.C * hw_, ef = int64_t{d.E} * d.F;
+      const int64_t hw_ = int64_t{d.H} * d.W, chw = d.C * hw_;
       if (d.load_input) {
         for (int64_t e = 0; e < chw; ++e) in[e] = rd(d.in_addr + 8 * e) & lane_mask;
       }
