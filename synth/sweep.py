@@ -49,14 +49,19 @@ def cfg_name(kind, lanes):
     return f"{kind}_l{lanes}"
 
 
-def synth_point(kind, lanes, out, log):
-    """Xilinx -nodsp (hierarchical, per block), ASIC (flat, OpenSTA), iCE40 MAC-slice P&R; cached."""
+FLOWS = ("xilinx_nodsp", "slice_mac", "asic")
+
+
+def synth_point(kind, lanes, out, log, flows=FLOWS):
+    """Xilinx -nodsp (hierarchical, per block), iCE40 MAC-slice P&R, ASIC (flat, OpenSTA); cached."""
     name = cfg_name(kind, lanes)
     cfg = hw_config(kind, lanes)
     res = {}
     for flow, fn in (("xilinx_nodsp", lambda: ppa.flow_xilinx(name, cfg, out, dsp=False)),
                      ("slice_mac", lambda: ppa.flow_slice("mac", name, cfg, out)),
                      ("asic", lambda: ppa.flow_asic(name, cfg, out, fast=True))):
+        if flow not in flows:
+            continue
         path = os.path.join(out, f"{flow}-{name}.json")
         if os.path.exists(path):
             res[flow] = ppa.load_json(path)
@@ -66,6 +71,15 @@ def synth_point(kind, lanes, out, log):
         res[flow] = fn()
         print(f"[{time.strftime('%H:%M:%S')}] {flow} {name} done in {time.time() - t0:.0f} s", file=log, flush=True)
     return res
+
+
+def cached_point(kind, lanes, out):
+    r = {}
+    for flow in FLOWS:
+        p = os.path.join(out, f"{flow}-{cfg_name(kind, lanes)}.json")
+        if os.path.exists(p):
+            r[flow] = ppa.load_json(p)
+    return r
 
 
 def cycles(tool, kind, lanes, bits, sparsity):
@@ -93,22 +107,20 @@ def main():
     points = {}
     log = sys.stderr
     t0 = time.time()
-    if a.report_only:
-        for (k, ln) in todo:
-            r = {}
-            for flow in ("xilinx_nodsp", "slice_mac", "asic"):
-                p = os.path.join(a.out, f"{flow}-{cfg_name(k, ln)}.json")
-                if os.path.exists(p):
-                    r[flow] = ppa.load_json(p)
-            if len(r) == 3:
-                points[(k, ln)] = r
-    else:
+    if not a.report_only:
+        # FPGA flows of every point first, then the (slower) ASIC flow of every point, so an interrupted
+        # sweep has the LUT figures of all points; points without an ASIC result are reported without one.
         with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
-            futs = {pt: ex.submit(synth_point, pt[0], pt[1], a.out, log) for pt in todo}
-            for pt in todo:
-                points[pt] = futs[pt].result()
+            futs = [ex.submit(synth_point, k, ln, a.out, log, FLOWS[:2]) for (k, ln) in todo]
+            futs += [ex.submit(synth_point, k, ln, a.out, log, FLOWS[2:]) for (k, ln) in todo]
+            for f in futs:
+                f.result()
         print(f"[{time.strftime('%H:%M:%S')}] {len(todo)} points synthesised in {time.time() - t0:.0f} s",
               file=log, flush=True)
+    for (k, ln) in todo:
+        r = cached_point(k, ln, a.out)
+        if "xilinx_nodsp" in r and "slice_mac" in r:
+            points[(k, ln)] = r
     cyc_path = os.path.join(a.out, "cycles.json")
     cyc = ppa.load_json(cyc_path) if os.path.exists(cyc_path) else {}
     for (k, ln) in points:
