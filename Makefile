@@ -66,6 +66,7 @@ coverage: setup
 synth: setup
 	@scripts/setup fpga asic plot
 	$(MAKE) -C synth all
+	$(PY) scripts/ppa_summary.py
 
 FUZZ_SECONDS ?= 60
 fuzz: setup

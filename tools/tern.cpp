@@ -194,6 +194,38 @@ struct Sheet {
   nlohmann::json json;
 };
 
+// Area and timing of this build from `make synth` (docs/ppa_summary.json, written by scripts/ppa_summary.py),
+// if that file describes the same build parameters; the spec-sheet rows, or one row saying why not.
+std::string area_rows(const HwConfig& hw) {
+  const std::string path = repo_root() + "/docs/ppa_summary.json";
+  std::ifstream f(path);
+  if (!f) return "| area | not available: " + path + " missing (make synth) |\n";
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(f);
+    const auto& pr = j.at("params");
+    const bool same = pr.at("Lanes").get<int>() == hw.lanes && pr.at("ActDepth").get<int64_t>() == hw.act_depth &&
+                      pr.at("MaxRowLen").get<int64_t>() == hw.max_row_len &&
+                      pr.at("CacheWords").get<int64_t>() == hw.cache_words && pr.at("AccBits").get<int>() == hw.acc_bits &&
+                      pr.at("MacTypes").get<uint32_t>() == hw.mac_types && pr.at("Formats").get<uint32_t>() == hw.formats &&
+                      pr.at("BitSerial").get<int>() == int{hw.bitserial} && pr.at("Syq").get<int>() == int{hw.syq};
+    if (!same) return "| area | not available: " + path + " describes another build |\n";
+    const auto& x = j.at("xilinx7");
+    const auto& a = j.at("asic_osu018");
+    char buf[512];
+    std::snprintf(buf, sizeof buf,
+                  "| area, Xilinx 7 (Yosys synthesis estimate) | %d LUT, %d FF, %d RAMB36, %d DSP48E1 |\n"
+                  "| area, OSU 0.18 um (Yosys + abc) | %.3f mm^2 logic + %.2f Mbit memories (SRAM macros, not counted) |\n"
+                  "| Fmax, OSU 0.18 um (OpenSTA, no wire load) | %.1f MHz |\n",
+                  x.at("lut").get<int>(), x.at("ff").get<int>(), x.at("bram36").get<int>(), x.at("dsp").get<int>(),
+                  a.at("logic_area_mm2").get<double>(), j.at("memory_bits").get<double>() / 1e6,
+                  a.at("fmax_mhz").get<double>());
+    return buf;
+  } catch (const nlohmann::json::exception& e) {
+    return "| area | not available: " + path + " unreadable (" + e.what() + ") |\n";
+  }
+}
+
 // Spec sheet in the style of Sze et al. Table V.
 Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>& st, std::pair<int, int> acc,
                  const RtlSummary* rtl, const Options& o) {
@@ -264,6 +296,7 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
   os << buf;
   std::snprintf(buf, sizeof buf, "| sustained throughput | %.0f images/s at batch %d |\n", ips, P);
   os << buf;
+  os << area_rows(p.hw);
   os << "\nPer layer (one batch of " << P << " images):\n\n";
   print_layer_table(os, m, p, st);
   sh.text = os.str();
