@@ -161,12 +161,13 @@ def write(points, cyc, a):
          "change only the cycles, so every synthesised point is evaluated at all nine.", "",
          "**Area** (synthesis, not place and route): Xilinx 7 LUT/FF/CARRY4 from `synth_xilinx -family xc7 -nodsp` "
          "(multipliers in LUTs, hierarchy kept; block RAM counted separately); ASIC um^2 of OSU 0.18 um standard cells "
-         "(flattened, plain `abc -liberty` mapping without the delay target, buffering and sizing of docs/ppa.md, "
-         "to keep each point to a few minutes; the SRAM macros of the buffers are excluded and are the same "
-         "in every build: 4.45 Mbit).", "",
+         "(flattened; ABC's fast delay-targeted script `abc -fast -D 10000` with buffering and sizing, instead of "
+         "the full script of docs/ppa.md, to keep each point to a few minutes; the SRAM macros of the buffers are "
+         "excluded and are the same in every build: 4.45 Mbit). Points whose ASIC run did not finish within the "
+         "sweep's time budget show '-' in the ASIC columns.", "",
          "**Clock.** ASIC: OpenSTA Fmax of the whole synthesised design (1 / (10 ns - worst slack); with the "
-         "plain mapping it is lower than the delay-targeted figure of docs/ppa.md, and the critical path is "
-         "mostly the shared control, so it varies little across MAC types). FPGA: "
+         "fast mapping it can differ from the full-script figure of docs/ppa.md, and the critical path is "
+         "mostly in the shared control, so it varies little across MAC types). FPGA: "
          "nextpnr-ice40 (HX8K) Fmax of the build's MAC slice (weight decoder + lanes, `synth/rtl/tern_ppa_mac.sv`): "
          "the whole accelerator does not fit any iCE40 (docs/ppa.md), so this clock covers the datapath only and is "
          "an **upper bound** for the whole design on an iCE40; a 7-series device would clock higher.", "",
