@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
       {"ternary RLE", WeightType::kTernary, Format::kRle, false, 8},
       {"ternary bitmap", WeightType::kTernary, Format::kBitmap, false, 8},
       {"ternary CSC", WeightType::kTernary, Format::kCsc, false, 8},
+      {"ternary rle8", WeightType::kTernary, Format::kRleAligned, false, 8},
       {"binary dense", WeightType::kBinary, Format::kDense, false, 8},
       {"log2 RLE", WeightType::kLog2, Format::kRle, false, 8},
       {"AddNet-3 RLE", WeightType::kAddNet3, Format::kRle, false, 8},
