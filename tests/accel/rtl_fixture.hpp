@@ -1,4 +1,5 @@
-// Shared helpers of the accelerator RTL tests: the test build's hardware config and a program runner.
+// Shared helpers of the accelerator RTL tests: the test build's hardware config (random programs and
+// their checks are in program_case.hpp).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include "golden/net/reference.hpp"
 #include "tb/accel_driver.hpp"
 #include "tern_vm_accel_configs.hpp"
+#include "tests/accel/program_case.hpp"
 
 namespace tern::test {
 
@@ -24,19 +26,6 @@ inline HwConfig small_hw() {
   hw.max_row_len = Vaccel_small_cfg::MaxRowLen;
   hw.cache_words = Vaccel_small_cfg::CacheWords;
   return hw;
-}
-
-inline CompileOptions random_choices(std::mt19937_64& rng, const Model& m, const HwConfig& hw) {
-  CompileOptions o;
-  for (const Layer& L : m.layers) {
-    LayerChoice c;
-    c.auto_format = false;
-    const bool r8 = L.wtype == WeightType::kTernary || L.wtype == WeightType::kBinary;  // rle8 carries these
-    c.format = static_cast<Format>(rng() % (r8 ? 5 : 4));
-    c.bitserial = hw.bitserial && L.has_weights() && !(L.act_bits == 1 && L.act_signed) && (rng() % 3 == 0);
-    o.layers.push_back(c);
-  }
-  return o;
 }
 
 }  // namespace tern::test

@@ -7,22 +7,14 @@
 #include "golden/accel/program.hpp"
 #include "golden/net/random_model.hpp"
 #include "golden/net/reference.hpp"
+#include "tests/accel/program_case.hpp"
 
 namespace {
 
 using namespace tern;
 
 CompileOptions random_choices(std::mt19937_64& rng, const Model& m, const HwConfig& hw) {
-  CompileOptions o;
-  for (const Layer& L : m.layers) {
-    LayerChoice c;
-    c.auto_format = false;
-    const bool r8 = L.wtype == WeightType::kTernary || L.wtype == WeightType::kBinary;  // rle8 carries these
-    c.format = static_cast<Format>(rng() % (r8 ? 5 : 4));
-    c.bitserial = hw.bitserial && L.has_weights() && !(L.act_bits == 1 && L.act_signed) && (rng() % 2);
-    o.layers.push_back(c);
-  }
-  return o;
+  return tern::test::random_choices(rng, m, hw, 2);
 }
 
 TEST(Program, DescriptorRoundTrip) {

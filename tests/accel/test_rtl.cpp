@@ -8,52 +8,19 @@
 namespace {
 
 using namespace tern;
-using tern::test::random_choices;
 using tern::test::small_hw;
 
-struct Case {
-  Model model;
-  Program prog;
-  std::vector<std::vector<uint8_t>> images;
-  std::vector<uint64_t> golden_mem;
-};
+using Case = tern::test::ProgramCase;
+using tern::test::check_outputs;
+using tern::test::make_case;
 
-// `rle8_only`: ternary/binary weight layers only, every one in the word-aligned RLE (rle8).
-Case make_case(std::mt19937_64& rng, const HwConfig& hw, bool rle8_only = false) {
-  Case c;
-  CompileOptions opt;
+// Ternary/binary weight layers only, every one in the word-aligned RLE (rle8).
+Case make_rle8_case(std::mt19937_64& rng, const HwConfig& hw) {
   RandomModelSpec spec;
-  if (rle8_only) spec.weight_types = (1u << static_cast<int>(WeightType::kTernary)) |
-                                     (1u << static_cast<int>(WeightType::kBinary));
-  for (;;) {  // draw until the model fits the small test build
-    c.model = random_model(rng, spec);
-    opt = random_choices(rng, c.model, hw);
-    if (rle8_only) {
-      for (auto& ch : opt.layers) ch.format = Format::kRleAligned;
-    }
-    try {
-      c.prog = compile(c.model, hw, opt);
-      break;
-    } catch (const CompileError&) {
-    }
-  }
-  for (int l = 0; l < hw.lanes; ++l) c.images.push_back(random_image(rng, c.model));
-  place_inputs(c.prog, c.images);
-  c.golden_mem = c.prog.image;
-  const ExecResult r = execute(c.golden_mem, c.prog.prog_base, hw, opt.fparams);
-  if (!r.ok) throw std::runtime_error("functional model failed: " + r.message);
-  return c;
-}
-
-void check_outputs(const Case& c, const std::vector<uint64_t>& mem, const std::string& what) {
-  for (size_t i = 0; i < c.model.layers.size(); ++i) {
-    for (int l = 0; l < c.prog.hw.lanes; ++l) {
-      const auto got = read_output(c.prog, mem, i, l);
-      ASSERT_EQ(got, read_output(c.prog, c.golden_mem, i, l)) << what << ": layer " << i << " lane " << l;
-    }
-  }
-  const auto ref = run_reference(c.model, c.images[0]);
-  ASSERT_EQ(read_output(c.prog, mem, c.model.layers.size() - 1, 0), ref.back()) << what;
+  spec.weight_types = (1u << static_cast<int>(WeightType::kTernary)) | (1u << static_cast<int>(WeightType::kBinary));
+  return make_case(rng, hw, spec, [](CompileOptions& o) {
+    for (auto& ch : o.layers) ch.format = Format::kRleAligned;
+  });
 }
 
 TEST(AccelRtl, RandomProgramsIdealMemory) {
@@ -69,8 +36,8 @@ TEST(AccelRtl, RandomProgramsIdealMemory) {
     tb::AccelDriver<Vaccel_small> drv(c.prog.image, tb::MemTiming::ideal(), 1, "accel_ideal_" + std::to_string(t));
     const tb::RunResult r = drv.run(c.prog.prog_base, 20000000);
     ASSERT_TRUE(r.finished) << "program " << t << " did not finish";
-    ASSERT_FALSE(r.error) << "program " << t << " error code 0x" << std::hex << int{r.err_code} << " layer "
-                          << std::dec << r.err_layer;
+    ASSERT_FALSE(r.error) << "program " << t << " error code 0x" << std::hex << int{r.err_code} << " layer " << std::dec
+                          << r.err_layer;
     check_outputs(c, drv.mem().words(), "program " + std::to_string(t));
     // Every layer's statistics record against the cycle model (ideal memory: exact).
     const auto want = predict_cycles(c.golden_mem, c.prog.prog_base, hw);
@@ -101,7 +68,7 @@ TEST(AccelRtl, Rle8ProgramsIdealAndSlowMemory) {
   std::mt19937_64 rng(808);
   int rle8_layers = 0;
   for (int t = 0; t < 16; ++t) {
-    const Case c = make_case(rng, hw, true);
+    const Case c = make_rle8_case(rng, hw);
     for (size_t i = 0; i < c.model.layers.size(); ++i) {
       if (c.model.layers[i].has_weights()) {
         ASSERT_EQ(c.prog.layers[i].desc.fmt, static_cast<int>(Format::kRleAligned));

@@ -12,6 +12,7 @@
 #include "golden/net/random_model.hpp"
 #include "tb/accel_driver.hpp"
 #include "tern_vm_accel_x_configs.hpp"
+#include "tests/accel/program_case.hpp"
 
 namespace {
 
@@ -29,18 +30,7 @@ HwConfig x_hw() {
   return hw;
 }
 
-// Random formats and bit-serial choices per layer (as tests/accel/rtl_fixture.hpp).
-CompileOptions random_choices(std::mt19937_64& rng, const Model& m, const HwConfig& hw) {
-  CompileOptions o;
-  for (const Layer& L : m.layers) {
-    LayerChoice c;
-    c.auto_format = false;
-    c.format = static_cast<Format>(rng() % 4);
-    c.bitserial = hw.bitserial && L.has_weights() && !(L.act_bits == 1 && L.act_signed) && (rng() % 3 == 0);
-    o.layers.push_back(c);
-  }
-  return o;
-}
+using tern::test::random_choices;
 
 struct Case {
   Program prog;

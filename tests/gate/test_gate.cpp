@@ -16,6 +16,7 @@
 #include "golden/net/random_model.hpp"
 #include "golden/net/reference.hpp"
 #include "tb/accel_driver.hpp"
+#include "tests/accel/program_case.hpp"
 
 namespace {
 
@@ -47,12 +48,8 @@ int env_int(const char* name, int dflt) {
   return v ? std::atoi(v) : dflt;
 }
 
-struct Case {
-  Model model;
-  Program prog;
-  std::vector<std::vector<uint8_t>> images;
-  std::vector<uint64_t> golden_mem;
-};
+using Case = tern::test::ProgramCase;
+using tern::test::check_outputs;
 
 // A random program that fits the (small) gate-level build, with random formats and bit-serial layers.
 Case make_case(std::mt19937_64& rng, const HwConfig& hw) {
@@ -62,42 +59,7 @@ Case make_case(std::mt19937_64& rng, const HwConfig& hw) {
   spec.max_c = 2;
   spec.max_m = 4;
   spec.allow_syq = hw.syq;
-  Case c;
-  for (;;) {
-    c.model = random_model(rng, spec);
-    CompileOptions opt;
-    for (const Layer& L : c.model.layers) {
-      LayerChoice ch;
-      ch.auto_format = false;
-      do {
-        ch.format = static_cast<Format>(rng() % kFormatCount);
-      } while (!((hw.formats >> static_cast<int>(ch.format)) & 1u));
-      ch.bitserial = hw.bitserial && L.has_weights() && !(L.act_bits == 1 && L.act_signed) && (rng() % 3 == 0);
-      opt.layers.push_back(ch);
-    }
-    try {
-      c.prog = compile(c.model, hw, opt);
-      break;
-    } catch (const CompileError&) {
-    }
-  }
-  for (int l = 0; l < hw.lanes; ++l) c.images.push_back(random_image(rng, c.model));
-  place_inputs(c.prog, c.images);
-  c.golden_mem = c.prog.image;
-  const ExecResult r = execute(c.golden_mem, c.prog.prog_base, hw);
-  if (!r.ok) throw std::runtime_error("functional model failed: " + r.message);
-  return c;
-}
-
-void check_outputs(const Case& c, const std::vector<uint64_t>& mem, const std::string& what) {
-  for (size_t i = 0; i < c.prog.layers.size(); ++i) {
-    for (int l = 0; l < c.prog.hw.lanes; ++l) {
-      ASSERT_EQ(read_output(c.prog, mem, i, l), read_output(c.prog, c.golden_mem, i, l))
-          << what << ": layer " << i << " lane " << l;
-    }
-  }
-  const auto ref = run_reference(c.model, c.images[0]);
-  ASSERT_EQ(read_output(c.prog, mem, c.prog.layers.size() - 1, 0), ref.back()) << what;
+  return tern::test::make_case(rng, hw, spec);
 }
 
 // (Only one model exists at a time: Verilator 5.006 deadlocks destroying a second live model whose
@@ -123,7 +85,8 @@ TEST(GateLevel, RandomProgramsIdealMemory) {
   for (int t = 0; t < n; ++t) {
     const Case c = make_case(rng, hw);
     const std::string what = std::string(gate::kName) + " program " + std::to_string(t);
-    tb::AccelDriver<Dut> drv(c.prog.image, tb::MemTiming::ideal(), 1, std::string(gate::kName) + "_ideal_" + std::to_string(t));
+    tb::AccelDriver<Dut> drv(c.prog.image, tb::MemTiming::ideal(), 1,
+                             std::string(gate::kName) + "_ideal_" + std::to_string(t));
     const tb::RunResult r = drv.run(c.prog.prog_base, 5000000);
     ASSERT_TRUE(r.finished) << what << " did not finish";
     ASSERT_FALSE(r.error) << what << " error code 0x" << std::hex << int{r.err_code};

@@ -1,0 +1,90 @@
+// Random accelerator programs for the RTL, X-state and gate-level tests: drawn, compiled for a build,
+// inputs placed, run on the functional model; and the output check against it and the reference.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "golden/accel/exec.hpp"
+#include "golden/accel/program.hpp"
+#include "golden/net/random_model.hpp"
+#include "golden/net/reference.hpp"
+
+namespace tern::test {
+
+// Random per-layer choices: a stream format the build has and that can carry the layer's weights
+// (rle8: ternary and binary only), and the bit-serial datapath with probability 1/`serial_every`
+// where the build and the layer allow it.
+inline CompileOptions random_choices(std::mt19937_64& rng, const Model& m, const HwConfig& hw, int serial_every = 3) {
+  CompileOptions o;
+  for (const Layer& L : m.layers) {
+    LayerChoice c;
+    c.auto_format = false;
+    const bool r8 = L.wtype == WeightType::kTernary || L.wtype == WeightType::kBinary;
+    std::vector<Format> fmts;
+    for (int f = 0; f < kFormatCount; ++f) {
+      if (((hw.formats >> f) & 1u) && (r8 || static_cast<Format>(f) != Format::kRleAligned)) {
+        fmts.push_back(static_cast<Format>(f));
+      }
+    }
+    if (!fmts.empty()) c.format = fmts[rng() % fmts.size()];
+    c.bitserial = hw.bitserial && L.has_weights() && !(L.act_bits == 1 && L.act_signed) && (rng() % serial_every == 0);
+    o.layers.push_back(c);
+  }
+  return o;
+}
+
+struct ProgramCase {
+  Model model;
+  Program prog;
+  std::vector<std::vector<uint8_t>> images;  // one per lane
+  std::vector<uint64_t> golden_mem;          // memory after the functional model ran the program
+};
+
+// Draws models from `spec` until one compiles for `hw` with random choices (`edit` may change them),
+// places one random image per lane and runs the functional model.
+template <class Edit>
+ProgramCase make_case(std::mt19937_64& rng, const HwConfig& hw, const RandomModelSpec& spec, Edit&& edit) {
+  ProgramCase c;
+  CompileOptions opt;
+  for (;;) {
+    c.model = random_model(rng, spec);
+    opt = random_choices(rng, c.model, hw);
+    edit(opt);
+    try {
+      c.prog = compile(c.model, hw, opt);
+      break;
+    } catch (const CompileError&) {
+    }
+  }
+  for (int l = 0; l < hw.lanes; ++l) c.images.push_back(random_image(rng, c.model));
+  place_inputs(c.prog, c.images);
+  c.golden_mem = c.prog.image;
+  const ExecResult r = execute(c.golden_mem, c.prog.prog_base, hw, opt.fparams);
+  if (!r.ok) throw std::runtime_error("functional model failed: " + r.message);
+  return c;
+}
+
+inline ProgramCase make_case(std::mt19937_64& rng, const HwConfig& hw, const RandomModelSpec& spec = {}) {
+  return make_case(rng, hw, spec, [](CompileOptions&) {});
+}
+
+// Every layer's output of every lane in `mem` equals the functional model's, and lane 0's last layer
+// equals the reference inference.
+inline void check_outputs(const ProgramCase& c, const std::vector<uint64_t>& mem, const std::string& what) {
+  for (size_t i = 0; i < c.prog.layers.size(); ++i) {
+    for (int l = 0; l < c.prog.hw.lanes; ++l) {
+      ASSERT_EQ(read_output(c.prog, mem, i, l), read_output(c.prog, c.golden_mem, i, l))
+          << what << ": layer " << i << " lane " << l;
+    }
+  }
+  const auto ref = run_reference(c.model, c.images[0]);
+  ASSERT_EQ(read_output(c.prog, mem, c.prog.layers.size() - 1, 0), ref.back()) << what;
+}
+
+}  // namespace tern::test
