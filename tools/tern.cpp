@@ -1,7 +1,6 @@
 // tern: the command-line front end — compile a model for the accelerator, run it on a data set through the
 // golden model and the RTL (accuracy, agreement, cycles, utilisation), and print its spec sheet.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -206,20 +205,21 @@ std::string area_rows(const HwConfig& hw) {
     const auto& pr = j.at("params");
     const bool same = pr.at("Lanes").get<int>() == hw.lanes && pr.at("ActDepth").get<int64_t>() == hw.act_depth &&
                       pr.at("MaxRowLen").get<int64_t>() == hw.max_row_len &&
-                      pr.at("CacheWords").get<int64_t>() == hw.cache_words && pr.at("AccBits").get<int>() == hw.acc_bits &&
-                      pr.at("MacTypes").get<uint32_t>() == hw.mac_types && pr.at("Formats").get<uint32_t>() == hw.formats &&
+                      pr.at("CacheWords").get<int64_t>() == hw.cache_words &&
+                      pr.at("AccBits").get<int>() == hw.acc_bits && pr.at("MacTypes").get<uint32_t>() == hw.mac_types &&
+                      pr.at("Formats").get<uint32_t>() == hw.formats &&
                       pr.at("BitSerial").get<int>() == int{hw.bitserial} && pr.at("Syq").get<int>() == int{hw.syq};
     if (!same) return "| area | not available: " + path + " describes another build |\n";
     const auto& x = j.at("xilinx7");
     const auto& a = j.at("asic_osu018");
     char buf[512];
-    std::snprintf(buf, sizeof buf,
-                  "| area, Xilinx 7 (Yosys synthesis estimate) | %d LUT, %d FF, %d RAMB36, %d DSP48E1 |\n"
-                  "| area, OSU 0.18 um (Yosys + abc) | %.3f mm^2 logic + %.2f Mbit memories (SRAM macros, not counted) |\n"
-                  "| Fmax, OSU 0.18 um (OpenSTA, no wire load) | %.1f MHz |\n",
-                  x.at("lut").get<int>(), x.at("ff").get<int>(), x.at("bram36").get<int>(), x.at("dsp").get<int>(),
-                  a.at("logic_area_mm2").get<double>(), j.at("memory_bits").get<double>() / 1e6,
-                  a.at("fmax_mhz").get<double>());
+    std::snprintf(
+        buf, sizeof buf,
+        "| area, Xilinx 7 (Yosys synthesis estimate) | %d LUT, %d FF, %d RAMB36, %d DSP48E1 |\n"
+        "| area, OSU 0.18 um (Yosys + abc) | %.3f mm^2 logic + %.2f Mbit memories (SRAM macros, not counted) |\n"
+        "| Fmax, OSU 0.18 um (OpenSTA, no wire load) | %.1f MHz |\n",
+        x.at("lut").get<int>(), x.at("ff").get<int>(), x.at("bram36").get<int>(), x.at("dsp").get<int>(),
+        a.at("logic_area_mm2").get<double>(), j.at("memory_bits").get<double>() / 1e6, a.at("fmax_mhz").get<double>());
     return buf;
   } catch (const nlohmann::json::exception& e) {
     return "| area | not available: " + path + " unreadable (" + e.what() + ") |\n";
@@ -256,8 +256,8 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
     std::snprintf(buf, sizeof buf, "| RTL vs golden agreement | %d / %d images bit-exact in every layer |\n",
                   rtl->agree_images, rtl->images);
     os << buf;
-    std::snprintf(buf, sizeof buf, "| RTL accuracy | %.2f%% on %d images |\n", 100.0 * rtl->correct / std::max(1, rtl->images),
-                  rtl->images);
+    std::snprintf(buf, sizeof buf, "| RTL accuracy | %.2f%% on %d images |\n",
+                  100.0 * rtl->correct / std::max(1, rtl->images), rtl->images);
     os << buf;
     std::snprintf(buf, sizeof buf, "| RTL cycles vs cycle model | %d mismatching layer counts of %zu |\n",
                   rtl->cycle_mismatches, static_cast<size_t>(rtl->batches) * p.layers.size());
@@ -265,8 +265,9 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
   }
   std::snprintf(buf, sizeof buf, "| batch size (MAC lanes) | %d |\n", P);
   os << buf;
-  std::snprintf(buf, sizeof buf, "| weights / non-zero weights | %ld / %ld (%.1f%% zeros) |\n", static_cast<long>(weights),
-                static_cast<long>(nnz), 100.0 * (1.0 - static_cast<double>(nnz) / std::max<int64_t>(1, weights)));
+  std::snprintf(buf, sizeof buf, "| weights / non-zero weights | %ld / %ld (%.1f%% zeros) |\n",
+                static_cast<long>(weights), static_cast<long>(nnz),
+                100.0 * (1.0 - static_cast<double>(nnz) / std::max<int64_t>(1, weights)));
   os << buf;
   std::snprintf(buf, sizeof buf, "| weight stream size | %lu bytes (%.2f bits per non-zero, incl. block headers) |\n",
                 static_cast<unsigned long>(8 * stream_words), 64.0 * stream_words / std::max<int64_t>(1, nnz));
@@ -289,7 +290,8 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
     return static_cast<double>(ideal) / static_cast<double>(std::max<uint64_t>(1, cycles));
   }());
   os << buf;
-  std::snprintf(buf, sizeof buf, "| off-chip bytes per inference | %.0f (read + written, incl. every layer's output) |\n",
+  std::snprintf(buf, sizeof buf,
+                "| off-chip bytes per inference | %.0f (read + written, incl. every layer's output) |\n",
                 static_cast<double>(bytes) / P);
   os << buf;
   std::snprintf(buf, sizeof buf, "| clock | %.1f MHz, %s |\n", o.clock_mhz, o.clock_source.c_str());
@@ -336,7 +338,9 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
   return sh;
 }
 
-Program compile_for(const Model& m, const HwConfig& hw, const Options& o) { return compile(m, hw, compile_options(m, o)); }
+Program compile_for(const Model& m, const HwConfig& hw, const Options& o) {
+  return compile(m, hw, compile_options(m, o));
+}
 
 int cmd_info(const Options& o) {
   const Model m = load_model(o.model);
@@ -351,8 +355,8 @@ int cmd_info(const Options& o) {
       int64_t nz = 0;
       for (int32_t w : L.weights) nz += w != 0;
       std::cout << (L.type == LayerType::kConv ? "conv " : "fc ") << L.C << "x" << L.H << "x" << L.W << " -> " << L.M
-                << "x" << L.E << "x" << L.F << ", " << to_string(L.wtype) << ", " << L.act_bits << "-bit in, "
-                << nz << "/" << L.weights.size() << " non-zero";
+                << "x" << L.E << "x" << L.F << ", " << to_string(L.wtype) << ", " << L.act_bits << "-bit in, " << nz
+                << "/" << L.weights.size() << " non-zero";
     }
     std::cout << "\n";
   }
@@ -393,7 +397,8 @@ int cmd_run(Options o, bool report_only) {
     stats = rtl.stats;
   } else {
     Program q = p;
-    std::vector<std::vector<uint8_t>> imgs(ds.images.begin(), ds.images.begin() + std::min<size_t>(hw.lanes, ds.images.size()));
+    std::vector<std::vector<uint8_t>> imgs(ds.images.begin(),
+                                           ds.images.begin() + std::min<size_t>(hw.lanes, ds.images.size()));
     place_inputs(q, imgs);
     GoldenBackend g;
     const BatchResult r = g.run(q);
@@ -406,9 +411,10 @@ int cmd_run(Options o, bool report_only) {
   const Sheet sh = spec_sheet(m, p, stats, acc, (!report_only && o.rtl_images > 0) ? &rtl : nullptr, o);
   std::cout << sh.text;
   if (!report_only && o.rtl_images > 0) {
-    std::printf("\nSimulation speed: RTL %.0f cycles/s (Verilator, %d images); golden functional+cycle model %.1f images/s\n",
-                static_cast<double>(rtl.rtl_cycles) / std::max(1e-9, rtl.rtl_seconds), rtl.images,
-                rtl.images / std::max(1e-9, rtl.golden_seconds));
+    std::printf(
+        "\nSimulation speed: RTL %.0f cycles/s (Verilator, %d images); golden functional+cycle model %.1f images/s\n",
+        static_cast<double>(rtl.rtl_cycles) / std::max(1e-9, rtl.rtl_seconds), rtl.images,
+        rtl.images / std::max(1e-9, rtl.golden_seconds));
   }
   if (!o.json.empty()) {
     std::ofstream f(o.json);

@@ -9,8 +9,12 @@ namespace tern {
 
 namespace {
 
-uint64_t bits(uint64_t v, int lo, int n) { return (v >> lo) & ((n >= 64) ? ~uint64_t{0} : ((uint64_t{1} << n) - 1)); }
-uint64_t put(uint64_t v, int lo) { return v << lo; }
+uint64_t bits(uint64_t v, int lo, int n) {
+  return (v >> lo) & ((n >= 64) ? ~uint64_t{0} : ((uint64_t{1} << n) - 1));
+}
+uint64_t put(uint64_t v, int lo) {
+  return v << lo;
+}
 
 [[noreturn]] void fail(const Layer& L, size_t i, const std::string& what) {
   std::ostringstream os;
@@ -72,7 +76,9 @@ Descriptor Descriptor::decode(const std::array<uint64_t, 8>& w) {
   return d;
 }
 
-int stream_code_bits(WeightType t) { return code_bits(t, 8); }
+int stream_code_bits(WeightType t) {
+  return code_bits(t, 8);
+}
 
 Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
   Program p;
@@ -80,7 +86,8 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
   const size_t n = m.layers.size();
   if (n == 0) throw CompileError("model has no layers");
   if (n > 4096) throw CompileError("more than 4096 layers");
-  if (hw.lanes != 1 && hw.lanes != 2 && hw.lanes != 4 && hw.lanes != 8) throw CompileError("lanes must be 1, 2, 4 or 8");
+  if (hw.lanes != 1 && hw.lanes != 2 && hw.lanes != 4 && hw.lanes != 8)
+    throw CompileError("lanes must be 1, 2, 4 or 8");
 
   // Address plan: descriptors, statistics, input tensor, output tensors, weight regions.
   p.prog_base = 0x1000;
@@ -120,8 +127,9 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
     if (L.R > 7 || L.S > 7) fail(L, i, "kernel " + std::to_string(L.R) + "x" + std::to_string(L.S) + " exceeds 7x7");
     if (L.stride > 4) fail(L, i, "stride " + std::to_string(L.stride) + " exceeds 4");
     if (L.in_elems() > hw.act_depth) {
-      fail(L, i, "input tensor of " + std::to_string(L.in_elems()) + " elements exceeds the activation buffer (" +
-                     std::to_string(hw.act_depth) + ")");
+      fail(L, i,
+           "input tensor of " + std::to_string(L.in_elems()) + " elements exceeds the activation buffer (" +
+               std::to_string(hw.act_depth) + ")");
     }
     cl.out_elems = L.out_elems();
     if (L.type == LayerType::kMaxPool) {
@@ -148,7 +156,8 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
       if (L.syq != SyqMode::kNone && !hw.syq) fail(L, i, "SYQ kernel-position scales are not in this build");
       d.syq = L.syq != SyqMode::kNone;
       if (ch.bitserial && !hw.bitserial) fail(L, i, "bit-serial requested but the build has no bit-serial datapath");
-      if (ch.bitserial && L.act_bits == 1 && L.act_signed) fail(L, i, "binary (+-1) activations run bit-parallel (XNOR)");
+      if (ch.bitserial && L.act_bits == 1 && L.act_signed)
+        fail(L, i, "binary (+-1) activations run bit-parallel (XNOR)");
       d.wtype = static_cast<uint8_t>(L.wtype);
       d.bitserial = ch.bitserial;
       Format f = ch.format;
@@ -156,7 +165,8 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
       // rle8 carries ternary and binary codes only: the automatic choice falls back to RLE for other types.
       const bool r8_type = L.wtype == WeightType::kTernary || L.wtype == WeightType::kBinary;
       if (f == Format::kRleAligned && !r8_type) {
-        if (!ch.auto_format) fail(L, i, "format rle8 carries ternary and binary weights only, not " + to_string(L.wtype));
+        if (!ch.auto_format)
+          fail(L, i, "format rle8 carries ternary and binary weights only, not " + to_string(L.wtype));
         f = Format::kRle;
       }
       if (!(hw.formats >> static_cast<int>(f) & 1u)) fail(L, i, "format " + to_string(f) + " is not in this build");
@@ -165,12 +175,14 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
       d.out_bits = static_cast<uint8_t>(L.mode == RequantMode::kRaw ? 8 : L.out_bits);
       d.out_signed = L.out_signed;
       if (L.row_len() > hw.max_row_len) {
-        fail(L, i, "row length C*R*S = " + std::to_string(L.row_len()) + " exceeds the build's MaxRowLen " +
-                       std::to_string(hw.max_row_len));
+        fail(L, i,
+             "row length C*R*S = " + std::to_string(L.row_len()) + " exceeds the build's MaxRowLen " +
+                 std::to_string(hw.max_row_len));
       }
       if (L.mode != RequantMode::kRaw && cl.out_elems > hw.act_depth) {
-        fail(L, i, "output tensor of " + std::to_string(cl.out_elems) + " elements exceeds the activation buffer (" +
-                       std::to_string(hw.act_depth) + ")");
+        fail(L, i,
+             "output tensor of " + std::to_string(cl.out_elems) + " elements exceeds the activation buffer (" +
+                 std::to_string(hw.act_depth) + ")");
       }
       if (L.mode == RequantMode::kRaw) cl.out_words_per_elem = hw.lanes > 2 ? hw.lanes / 2 : 1;
     }
@@ -208,8 +220,9 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
         }
       }
       if (sum_abs * amax >= (int64_t{1} << (hw.acc_bits - 1))) {
-        fail(L, i, "filter " + std::to_string(mm) + " can overflow the " + std::to_string(hw.acc_bits) +
-                       "-bit accumulator (sum|w|*max|a| = " + std::to_string(sum_abs * amax) + ")");
+        fail(L, i,
+             "filter " + std::to_string(mm) + " can overflow the " + std::to_string(hw.acc_bits) +
+                 "-bit accumulator (sum|w|*max|a| = " + std::to_string(sum_abs * amax) + ")");
       }
       std::vector<uint64_t> words;
       try {
@@ -218,8 +231,9 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
         fail(L, i, std::string("cannot encode filter ") + std::to_string(mm) + ": " + e.what());
       }
       if (static_cast<int64_t>(words.size()) > hw.cache_words) {
-        fail(L, i, "filter " + std::to_string(mm) + " needs " + std::to_string(words.size()) +
-                       " stream words, more than the weight cache's " + std::to_string(hw.cache_words));
+        fail(L, i,
+             "filter " + std::to_string(mm) + " needs " + std::to_string(words.size()) +
+                 " stream words, more than the weight cache's " + std::to_string(hw.cache_words));
       }
       if (nz > 65535) fail(L, i, "more than 65535 non-zeros in one filter");
       const DecodeResult dr = decode_row(f, words, L.row_len(), L.wtype, cb, opt.fparams);
@@ -254,7 +268,8 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
     if (d.syq) {  // R*S scale bytes, 8 per word
       d.syq_addr = align64(addr);
       std::vector<uint64_t> sq((L.syq_scales.size() + 7) / 8, 0);
-      for (size_t k = 0; k < L.syq_scales.size(); ++k) sq[k / 8] |= static_cast<uint64_t>(L.syq_scales[k]) << (8 * (k % 8));
+      for (size_t k = 0; k < L.syq_scales.size(); ++k)
+        sq[k / 8] |= static_cast<uint64_t>(L.syq_scales[k]) << (8 * (k % 8));
       syq_regions.emplace_back(i, sq);
       addr = d.syq_addr + 8 * sq.size();
     }

@@ -102,18 +102,18 @@ void run(fuzz::Bytes& b, Format fmt) {
   sim.reset();
   model.reset();
 
-  size_t cur = 0;         // row being decoded (or about to start)
-  bool running = false;   // `cur` started
-  size_t wi = 0;          // words of `cur` taken
-  bool hold = false;      // a word was offered and not taken
+  size_t cur = 0;        // row being decoded (or about to start)
+  bool running = false;  // `cur` started
+  size_t wi = 0;         // words of `cur` taken
+  bool hold = false;     // a word was offered and not taken
   int err_wait = -1;
   std::vector<Entry> got;
   auto finish_row = [&](int err) {
     const Row& r = rows[cur];
     const DecodeResult want = decode_row(fmt, r.words, r.row_len, r.t, r.cb, p);
     fuzz::check(static_cast<int>(want.error) == err, "row " + std::to_string(cur) + ": RTL error " +
-                                                        std::to_string(err) + ", decode_row " +
-                                                        std::to_string(int(want.error)) + " " + want.message);
+                                                         std::to_string(err) + ", decode_row " +
+                                                         std::to_string(int(want.error)) + " " + want.message);
     fuzz::check(got == want.entries, "row " + std::to_string(cur) + ": RTL entries != decode_row entries");
     got.clear();
     ++cur;
@@ -199,8 +199,10 @@ void run(fuzz::Bytes& b, Format fmt) {
     if (err_wait > 0) --err_wait;
     if (in.clear) err_wait = -1;
     if (m.err_o && err_wait < 0 && !in.clear) {
-      if (running) finish_row(m.err_code_o);
-      else if (start_row < rows.size() || cur < rows.size()) finish_row(m.err_code_o);  // configuration error at start
+      if (running)
+        finish_row(m.err_code_o);
+      else if (start_row < rows.size() || cur < rows.size())
+        finish_row(m.err_code_o);  // configuration error at start
       err_wait = 2;
     }
   }
