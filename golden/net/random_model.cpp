@@ -125,6 +125,7 @@ Model random_model(std::mt19937_64& rng, const RandomModelSpec& spec) {
     L.act_signed = sg;
     if (bits == 1 && !sg && spec.allow_signed && coin(rng, 0.5)) L.act_signed = true;  // XNOR: {0,1} -> {-1,+1}
     L.M = last ? uni(rng, 2, 10) : uni(rng, 1, spec.max_m);
+    if (!last && spec.max_m >= 8 && coin(rng, spec.m_mult8)) L.M = 8 * uni(rng, 1, spec.max_m / 8);
     if (kind >= 6) {
       L.type = LayerType::kFc;
       L.C = C * H * W;

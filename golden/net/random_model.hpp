@@ -16,6 +16,7 @@ struct RandomModelSpec {
   uint32_t weight_types = 0x7f;    // allowed weight types (bit t)
   bool allow_pool = true, allow_fc = true, allow_threshold = true, allow_signed = true, allow_syq = true;
   double max_sparsity = 0.95;
+  double m_mult8 = 0.0;            // probability that a layer's M is a multiple of 8 (packed rows)
 };
 
 // A model that passes validate_model(); deterministic for a given rng state.

@@ -135,5 +135,118 @@ package tern_pkg;
   localparam int unsigned DecErrCode   = 6;  // reserved code, or a zero code stored as a non-zero
   localparam int unsigned DecErrField  = 7;  // illegal format field (header, padding, mask)
 
+  // ---------------------------------------------------------------------------------------------
+  // Hardware/software contract of the accelerator (engine v2). The C++ side is golden/contract.hpp,
+  // with the same names; tests/contract Verilates these values and compares them with it.
+
+  // Weight-stream formats (descriptor field `fmt`, build mask `Formats`; docs/formats.md).
+  localparam int unsigned FmtDense  = 0;
+  localparam int unsigned FmtRle    = 1;
+  localparam int unsigned FmtBitmap = 2;
+  localparam int unsigned FmtCsc    = 3;
+  localparam int unsigned FmtRle8   = 4;
+  localparam int unsigned FmtCount  = 5;
+
+  // Layer opcodes (descriptor field `op`).
+  localparam int unsigned OpEnd  = 0;
+  localparam int unsigned OpConv = 1;
+  localparam int unsigned OpFc   = 2;
+  localparam int unsigned OpPool = 3;
+
+  // Output modes (descriptor field `out_mode`).
+  localparam int unsigned OutLinear    = 0;
+  localparam int unsigned OutThreshold = 1;
+  localparam int unsigned OutRaw       = 2;
+
+  // Layer descriptor: 8 words of 64 bits = 512 bits; field F occupies bits [DfF +: DwF]
+  // (bit b of the descriptor is bit b % 64 of word b / 64). docs/architecture.md lists the meanings.
+  localparam int unsigned DescWords = 8;
+  localparam int unsigned DfOp = 0,          DwOp = 4;
+  localparam int unsigned DfWtype = 4,       DwWtype = 3;
+  localparam int unsigned DfFmt = 7,         DwFmt = 3;
+  localparam int unsigned DfActBits = 10,    DwActBits = 4;
+  localparam int unsigned DfActSigned = 14,  DwActSigned = 1;
+  localparam int unsigned DfBitserial = 15,  DwBitserial = 1;
+  localparam int unsigned DfOutMode = 16,    DwOutMode = 2;
+  localparam int unsigned DfOutBits = 18,    DwOutBits = 4;
+  localparam int unsigned DfOutSigned = 22,  DwOutSigned = 1;
+  localparam int unsigned DfSyq = 23,        DwSyq = 1;
+  localparam int unsigned DfLoad = 24,       DwLoad = 1;
+  localparam int unsigned DfStore = 25,      DwStore = 1;
+  localparam int unsigned DfInSide = 26,     DwInSide = 1;
+  localparam int unsigned DfPack = 27,       DwPack = 1;
+  localparam int unsigned DfOutFc = 28,      DwOutFc = 1;
+  localparam int unsigned DfOutBanks = 29,   DwOutBanks = 1;
+  localparam int unsigned DfRsvd0 = 30,      DwRsvd0 = 34;   // must be zero
+  localparam int unsigned DfC = 64,          DwC = 16;
+  localparam int unsigned DfH = 80,          DwH = 16;
+  localparam int unsigned DfW = 96,          DwW = 16;
+  localparam int unsigned DfM = 112,         DwM = 16;
+  localparam int unsigned DfE = 128,         DwE = 16;
+  localparam int unsigned DfF = 144,         DwF = 16;
+  localparam int unsigned DfR = 160,         DwR = 4;
+  localparam int unsigned DfS = 164,         DwS = 4;
+  localparam int unsigned DfStride = 168,    DwStride = 3;
+  localparam int unsigned DfPad = 171,       DwPad = 3;
+  localparam int unsigned DfRsvd2 = 174,     DwRsvd2 = 18;   // must be zero
+  localparam int unsigned DfInAddr = 192,    DwInAddr = 32;
+  localparam int unsigned DfOutAddr = 224,   DwOutAddr = 32;
+  localparam int unsigned DfWgtAddr = 256,   DwWgtAddr = 32;
+  localparam int unsigned DfSyqAddr = 288,   DwSyqAddr = 32;
+  localparam int unsigned DfStatsAddr = 320, DwStatsAddr = 32;
+  localparam int unsigned DfEb = 352,        DwEb = 16;     // output rows per lane band
+  localparam int unsigned DfOutEb = 368,     DwOutEb = 16;  // next layer: its band rows
+  localparam int unsigned DfOutR = 384,      DwOutR = 4;    // next layer: kernel rows
+  localparam int unsigned DfOutStride = 388, DwOutStride = 3;
+  localparam int unsigned DfOutPad = 391,    DwOutPad = 3;
+  localparam int unsigned DfOutE = 394,      DwOutE = 16;   // next layer: output rows
+  localparam int unsigned DfRsvd6 = 410,     DwRsvd6 = 102; // words 6 (upper bits) and 7: zero
+
+  // Host registers (AXI4-Lite, 32-bit, byte offsets; docs/registers.md).
+  localparam int unsigned RegId      = 'h000;
+  localparam int unsigned RegVersion = 'h004;
+  localparam int unsigned RegCtrl    = 'h008;
+  localparam int unsigned RegStatus  = 'h00c;
+  localparam int unsigned RegProg    = 'h010;
+  localparam int unsigned RegIrq     = 'h014;
+  localparam int unsigned RegTimeout = 'h018;
+  localparam int unsigned RegConfig0 = 'h020;
+  localparam int unsigned RegConfig1 = 'h024;
+  localparam int unsigned RegConfig2 = 'h028;
+  localparam int unsigned RegConfig3 = 'h02c;
+  localparam int unsigned RegConfig4 = 'h030;
+  localparam int unsigned RegCtrBase = 'h040;  // counter i: low word at + 8i, high word at + 8i + 4
+  localparam int unsigned IdValue    = 'h5445_524e;  // "TERN"
+  localparam int unsigned VersionValue = 2;
+
+  // Statistics record of one layer (StatsWords 64-bit words at stats_addr) and the run counters
+  // (CTR[i] = record word i summed over the run's layers, CTR[CtrLayers] = layers completed).
+  localparam int unsigned StCycles       = 0;  // first descriptor request .. end of DRAIN
+  localparam int unsigned StRunCycles    = 1;  // cycles of the RUN or POOL phase
+  localparam int unsigned StEntries      = 2;  // entries the columns issued (non-zeros, or dense codes)
+  localparam int unsigned StSkipped      = 3;  // zero weights never issued
+  localparam int unsigned StStallFetch   = 4;  // column-cycles waiting for a weight block
+  localparam int unsigned StStallOut     = 5;  // column-cycles waiting for the requantisers/writer
+  localparam int unsigned StStallDec     = 6;  // other column-cycles without an entry
+  localparam int unsigned StStallBalance = 7;  // column-cycles waiting for slower columns (imbalance)
+  localparam int unsigned StBytesRead    = 8;
+  localparam int unsigned StBytesWritten = 9;
+  localparam int unsigned StatsWords     = 10;
+  localparam int unsigned CtrLayers      = 10;
+  localparam int unsigned NumCtrs        = 11;
+
+  // Engine error codes: class in [7:4], detail in [3:0] (docs/registers.md).
+  localparam int unsigned ErrOp     = 'h1;  // unknown opcode
+  localparam int unsigned ErrMode   = 'h2;  // mode field invalid or not in this build
+  localparam int unsigned ErrShape  = 'h3;  // shape fields inconsistent (detail 1: does not chain)
+  localparam int unsigned ErrSize   = 'h4;  // tensor, band or row beyond the buffers
+  localparam int unsigned ErrAlign  = 'h5;  // address not a multiple of 8
+  localparam int unsigned ErrRsvd   = 'h6;  // reserved descriptor bits set
+  localparam int unsigned ErrStream = 'h7;  // decompressor error (detail = its code), 8 = reserved code
+  localparam int unsigned ErrBlock  = 'h8;  // weight block header invalid (1) / nnz mismatch (2)
+  localparam int unsigned ErrMemRd  = 'h9;
+  localparam int unsigned ErrMemWr  = 'ha;
+  localparam int unsigned ErrTime   = 'hb;  // memory response timeout
+
 endpackage : tern_pkg
 /* verilator lint_on UNUSEDPARAM */
