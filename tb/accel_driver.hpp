@@ -5,12 +5,34 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "tb/memory.hpp"
 #include "tb/sim.hpp"
 
 namespace tern::tb {
+
+// Write strobes of the model's memory port (v1 tern_top writes whole words), and its busy flag.
+template <class V, class = void>
+struct HasStrobe : std::false_type {};
+template <class V>
+struct HasStrobe<V, std::void_t<decltype(std::declval<V&>().wr_req_strb_o)>> : std::true_type {};
+template <class V>
+uint8_t write_strobe(V& m) {
+  if constexpr (HasStrobe<V>::value) return m.wr_req_strb_o;
+  else return 0xff;
+}
+template <class V, class = void>
+struct IsV2 : std::false_type {};
+template <class V>
+struct IsV2<V, std::void_t<decltype(std::declval<V&>().rootp->tern_top_v2__DOT__busy)>> : std::true_type {};
+template <class V>
+bool engine_busy(V& m) {
+  if constexpr (IsV2<V>::value) return m.rootp->tern_top_v2__DOT__busy;
+  else return m.rootp->tern_top__DOT__busy;
+}
 
 // Register offsets (docs/registers.md).
 namespace reg {
@@ -66,7 +88,7 @@ class AccelDriver {
     if (probe_) probe_(m);
     mem_.commit(sim_.cycle(), m.rd_req_valid_o && m.rd_req_ready_i, m.rd_req_addr_o, m.rd_rsp_valid_i && m.rd_rsp_ready_o,
                 m.wr_req_valid_o && m.wr_req_ready_i, m.wr_req_addr_o, m.wr_req_data_o,
-                m.wr_rsp_valid_i && m.wr_rsp_ready_o);
+                m.wr_rsp_valid_i && m.wr_rsp_ready_o, write_strobe(m));
     sim_.tick();
   }
 
@@ -122,9 +144,9 @@ class AccelDriver {
     while (sim_.cycle() - t0 < max_cycles) {
       for (int i = 0; i < poll; ++i) {
         step();
-        if (!m.rootp->tern_top__DOT__busy) break;
+        if (!engine_busy(m)) break;
       }
-      if (!m.rootp->tern_top__DOT__busy) {
+      if (!engine_busy(m)) {
         const uint32_t st = read32(reg::kStatus);
         r.finished = (st & 0x6) != 0;
         r.error = (st >> 2) & 1u;

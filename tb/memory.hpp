@@ -59,8 +59,9 @@ class Memory {
     return d;
   }
   // Handshakes observed in this cycle (after settle()).
+  // `wr_strb`: byte enables of the write (bit b = byte b of the word).
   void commit(uint64_t now, bool rd_req_fire, uint32_t rd_addr, bool rd_rsp_fire, bool wr_req_fire, uint32_t wr_addr,
-              uint64_t wr_data, bool wr_rsp_fire) {
+              uint64_t wr_data, bool wr_rsp_fire, uint8_t wr_strb = 0xff) {
     if (rd_rsp_fire) rd_q_.pop_front();
     if (wr_rsp_fire) wr_q_.pop_front();
     if (rd_req_fire) {
@@ -79,7 +80,10 @@ class Memory {
       if (wr_addr % 8 != 0 || wr_addr / 8 >= words_.size() || writes_ == fail_write_at_) {
         p.err = true;
       } else {
-        words_[wr_addr / 8] = wr_data;
+        uint64_t mask = 0;
+        for (int b = 0; b < 8; ++b)
+          if ((wr_strb >> b) & 1u) mask |= uint64_t{0xff} << (8 * b);
+        words_[wr_addr / 8] = (words_[wr_addr / 8] & ~mask) | (wr_data & mask);
       }
       wr_q_.push_back(p);
     }

@@ -538,7 +538,7 @@ LayerStats read_stats(const Program& p, const std::vector<uint64_t>& mem, size_t
 }
 
 std::string to_string(const LayerStats& s) {
-  static const char* names[hw::StatsWords] = {"cycles",    "run",       "entries", "skipped",  "stall_fetch",
+  static const char* names[hw::StatsWords] = {"cycles",    "run",       "entries", "groups",   "stall_fetch",
                                               "stall_out", "stall_dec", "balance", "bytes_rd", "bytes_wr"};
   std::ostringstream os;
   for (unsigned k = 0; k < hw::StatsWords; ++k) os << (k ? " " : "") << names[k] << "=" << s.w[k];

@@ -224,7 +224,7 @@ package tern_pkg;
   localparam int unsigned StCycles       = 0;  // first descriptor request .. end of DRAIN
   localparam int unsigned StRunCycles    = 1;  // cycles of the RUN or POOL phase
   localparam int unsigned StEntries      = 2;  // entries the columns issued (non-zeros, or dense codes)
-  localparam int unsigned StSkipped      = 3;  // zero weights never issued
+  localparam int unsigned StGroups       = 3;  // pixel groups drained (all columns of a pass together)
   localparam int unsigned StStallFetch   = 4;  // column-cycles waiting for a weight block
   localparam int unsigned StStallOut     = 5;  // column-cycles waiting for the requantisers/writer
   localparam int unsigned StStallDec     = 6;  // other column-cycles without an entry

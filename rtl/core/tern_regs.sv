@@ -3,16 +3,9 @@
 `default_nettype none
 
 module tern_regs #(
-  parameter int unsigned Lanes      = 8,
-  parameter int unsigned ActDepth   = 32768,
-  parameter int unsigned MaxRowLen  = 4096,
-  parameter int unsigned CacheWords = 1024,
-  parameter int unsigned AccBits    = 32,
-  parameter int unsigned MacTypes   = 32'h7f,
-  parameter int unsigned Formats    = 32'h1f,
-  parameter bit          BitSerial  = 1'b1,
-  parameter bit          Syq        = 1'b1,
-  parameter int unsigned NumCtrs    = 8
+  parameter int unsigned    NumCtrs = 8,             // run counters (64-bit each)
+  parameter int unsigned    Version = 1,             // value of the VERSION register
+  parameter logic [159:0]   Config  = '0             // CONFIG0..CONFIG4 (CONFIGi at [32i +: 32])
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -48,22 +41,21 @@ module tern_regs #(
   input  logic [15:0]           err_layer_i,
   input  logic [NumCtrs*64-1:0] ctrs_i         // run counters (docs/registers.md order)
 );
-  localparam logic [31:0] IdValue = 32'h5445_524e;  // "TERN"
-  localparam logic [31:0] Version = 32'h0000_0001;
-
-  // Register offsets
-  localparam logic [11:0] RegId      = 12'h000;
-  localparam logic [11:0] RegVersion = 12'h004;
-  localparam logic [11:0] RegCtrl    = 12'h008;
-  localparam logic [11:0] RegStatus  = 12'h00c;
-  localparam logic [11:0] RegProg    = 12'h010;
-  localparam logic [11:0] RegIrq     = 12'h014;
-  localparam logic [11:0] RegTimeout = 12'h018;
-  localparam logic [11:0] RegConfig0 = 12'h020;
-  localparam logic [11:0] RegConfig1 = 12'h024;
-  localparam logic [11:0] RegConfig2 = 12'h028;
-  localparam logic [11:0] RegConfig3 = 12'h02c;
-  localparam logic [11:0] RegCtrBase = 12'h040;
+  localparam logic [31:0] IdValue    = 32'(tern_pkg::IdValue);
+  // Register offsets (tern_pkg, docs/registers.md)
+  localparam logic [11:0] RegId      = 12'(tern_pkg::RegId);
+  localparam logic [11:0] RegVersion = 12'(tern_pkg::RegVersion);
+  localparam logic [11:0] RegCtrl    = 12'(tern_pkg::RegCtrl);
+  localparam logic [11:0] RegStatus  = 12'(tern_pkg::RegStatus);
+  localparam logic [11:0] RegProg    = 12'(tern_pkg::RegProg);
+  localparam logic [11:0] RegIrq     = 12'(tern_pkg::RegIrq);
+  localparam logic [11:0] RegTimeout = 12'(tern_pkg::RegTimeout);
+  localparam logic [11:0] RegConfig0 = 12'(tern_pkg::RegConfig0);
+  localparam logic [11:0] RegConfig1 = 12'(tern_pkg::RegConfig1);
+  localparam logic [11:0] RegConfig2 = 12'(tern_pkg::RegConfig2);
+  localparam logic [11:0] RegConfig3 = 12'(tern_pkg::RegConfig3);
+  localparam logic [11:0] RegConfig4 = 12'(tern_pkg::RegConfig4);
+  localparam logic [11:0] RegCtrBase = 12'(tern_pkg::RegCtrBase);
 
   logic        done_q, error_q, rejected_q, irq_en_q, irq_pend_q;
   logic [7:0]  code_q;
@@ -168,17 +160,17 @@ module tern_regs #(
     rd_ok  = 1'b1;
     unique case (s_araddr_i)
       RegId:      rd_val = IdValue;
-      RegVersion: rd_val = Version;
+      RegVersion: rd_val = 32'(Version);
       RegCtrl:    rd_val = {29'd0, irq_en_q, 2'b00};
       RegStatus:  rd_val = {layer_q, code_q, 4'd0, rejected_q, error_q, done_q, busy_i};
       RegProg:    rd_val = prog_q;
       RegIrq:     rd_val = {31'd0, irq_pend_q};
       RegTimeout: rd_val = timeout_q;
-      RegConfig0: rd_val = {8'(AccBits), 1'b0, Formats[4], Syq, BitSerial, Formats[3:0], 8'(MacTypes),
-                            8'(Lanes)};
-      RegConfig1: rd_val = 32'(ActDepth);
-      RegConfig2: rd_val = 32'(MaxRowLen);
-      RegConfig3: rd_val = 32'(CacheWords);
+      RegConfig0: rd_val = Config[31:0];
+      RegConfig1: rd_val = Config[63:32];
+      RegConfig2: rd_val = Config[95:64];
+      RegConfig3: rd_val = Config[127:96];
+      RegConfig4: rd_val = Config[159:128];
       default: begin
         rd_ok = 1'b0;
         // counters: 0x40 + 8*i (low word), +4 (high word)

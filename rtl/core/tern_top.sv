@@ -60,17 +60,14 @@ module tern_top #(
   logic [15:0]           err_layer;
   logic [NumCtrs*64-1:0] ctrs;
 
+  localparam logic [31:0] Cfg0 = {8'(AccBits), 1'b0, Formats[4], Syq, BitSerial, Formats[3:0],
+                                   8'(MacTypes), 8'(Lanes)};
+  localparam logic [159:0] Config = (160'(CacheWords) << 96) | (160'(MaxRowLen) << 64) |
+                                    (160'(ActDepth) << 32) | 160'(Cfg0);
   tern_regs #(
-    .Lanes     (Lanes),
-    .ActDepth  (ActDepth),
-    .MaxRowLen (MaxRowLen),
-    .CacheWords(CacheWords),
-    .AccBits   (AccBits),
-    .MacTypes  (MacTypes),
-    .Formats   (Formats),
-    .BitSerial (BitSerial),
-    .Syq       (Syq),
-    .NumCtrs   (NumCtrs)
+    .NumCtrs(NumCtrs),
+    .Version(1),
+    .Config (Config)
   ) i_regs (
     .clk_i, .rst_ni,
     .s_awvalid_i, .s_awready_o, .s_awaddr_i, .s_wvalid_i, .s_wready_o, .s_wdata_i, .s_wstrb_i,

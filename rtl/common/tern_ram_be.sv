@@ -1,0 +1,38 @@
+// Simple dual-port RAM with byte enables: one synchronous write port (a byte enable per byte of the
+// word), one synchronous read port (data the cycle after the address). Written so Yosys infers block
+// RAM with byte-write enables (iCE40 SB_RAM40_4K bit masks, Xilinx RAMB byte enables).
+`default_nettype none
+
+module tern_ram_be #(
+  parameter int unsigned Width = 64,    // bits, a multiple of 8
+  parameter int unsigned Depth = 1024,  // words, at least 2
+  localparam int unsigned AddrBits = (Depth <= 1) ? 1 : $clog2(Depth)
+) (
+  input  logic                clk_i,
+  input  logic                we_i,
+  input  logic [AddrBits-1:0] waddr_i,
+  input  logic [Width-1:0]    wdata_i,
+  input  logic [Width/8-1:0]  wbe_i,
+  input  logic                re_i,
+  input  logic [AddrBits-1:0] raddr_i,
+  output logic [Width-1:0]    rdata_o
+);
+  if (Depth < 2 || Width % 8 != 0) begin : gen_check
+    $error("tern_ram_be: Depth must be at least 2 and Width a multiple of 8");
+  end
+
+  logic [Width-1:0] mem_q [Depth];
+  logic [Width-1:0] rdata_q;
+
+  always_ff @(posedge clk_i) begin
+    for (int b = 0; b < Width / 8; b++) begin
+      if (we_i && wbe_i[b]) mem_q[waddr_i][b*8+:8] <= wdata_i[b*8+:8];
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (re_i) rdata_q <= mem_q[raddr_i];
+  end
+  assign rdata_o = rdata_q;
+endmodule : tern_ram_be
+
+`default_nettype wire
