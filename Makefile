@@ -79,9 +79,9 @@ fuzz: setup
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 asan: setup
 	cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="$(ASAN_FLAGS)"
-	cmake --build $(BUILD)-asan -j $(JOBS) --target test_model test_formats tern fuzz_model fuzz_idx fuzz_decode
+	cmake --build $(BUILD)-asan -j $(JOBS) --target test_model test_formats test_tools tern fuzz_model fuzz_idx fuzz_decode
 	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure \
-	  -R '^(ModelFile|Format|tools\.cli_errors|robust\.cli_adversarial|fuzz\.replay\.(model|idx|decode))'
+	  -R '^(ModelFile|Format|ToolsParallel|tools\.cli_errors|robust\.cli_adversarial|fuzz\.replay\.(model|idx|decode))'
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-cov $(BUILD)-fuzz $(BUILD)-asan

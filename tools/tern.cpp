@@ -9,7 +9,6 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 
 #include "Vtern_default.h"
 #include "Vtern_default___024root.h"
@@ -17,6 +16,7 @@
 #include "golden/net/dataset.hpp"
 #include "golden/net/reference.hpp"
 #include "tools/driver.hpp"
+#include "tools/parallel.hpp"
 
 namespace {
 
@@ -27,7 +27,8 @@ struct Options {
   std::string model;
   std::string data;  // default: the model's data set
   std::string format = "rle";
-  std::string bitserial;  // comma list of layer indices or "all"
+  bool format_given = false;  // --format on the command line (else the default)
+  std::string bitserial;      // comma list of layer indices or "all"
   int golden_images = 10000;
   int rtl_images = 64;
   double clock_mhz = 100.0;
@@ -42,12 +43,15 @@ std::string repo_root() {
   return ".";
 }
 
-CompileOptions compile_options(const Model& m, const Options& o) {
+// The per-layer choices of --format and --bitserial; `notes` gets one line per layer where a bit-serial
+// request cannot be applied, and why (format fallbacks are the compiler's: CompiledLayer::format_note).
+CompileOptions compile_options(const Model& m, const Options& o, std::vector<std::string>& notes) {
   CompileOptions c;
   const auto f = parse_format(o.format);
   if (!f) throw std::invalid_argument("--format: '" + o.format + "' is not dense, rle, bitmap, csc or rle8");
   std::vector<bool> bs(m.layers.size(), false);
-  if (o.bitserial == "all") {
+  const bool all = o.bitserial == "all";
+  if (all) {
     std::fill(bs.begin(), bs.end(), true);
   } else if (!o.bitserial.empty()) {
     std::stringstream ss(o.bitserial);
@@ -72,8 +76,14 @@ CompileOptions compile_options(const Model& m, const Options& o) {
     ch.format = *f;
     ch.auto_format = true;
     const Layer& L = m.layers[i];
-    ch.bitserial = bs[i] && L.has_weights() && !(L.act_bits == 1 && L.act_signed);
+    const bool xnor = L.act_bits == 1 && L.act_signed;
+    ch.bitserial = bs[i] && L.has_weights() && !xnor;
     c.layers.push_back(ch);
+    const std::string layer = "layer " + std::to_string(i) + " '" + L.name + "': --bitserial not applied: ";
+    if (bs[i] && !L.has_weights() && !all) notes.push_back(layer + "a maxpool layer has no MACs");
+    if (bs[i] && L.has_weights() && xnor) {
+      notes.push_back(layer + "its 1-bit signed (+-1) activations run bit-parallel on the XNOR datapath");
+    }
   }
   return c;
 }
@@ -87,26 +97,31 @@ void progress(const char* what, int done, int total, bool quiet) {
   if (done == total) std::fprintf(stderr, "\n");
 }
 
-// Golden accuracy over the first n images, two threads.
+// Golden accuracy over the first n images, two threads (an exception in either is rethrown here).
 std::pair<int, int> golden_accuracy(const Model& m, const Dataset& ds, int n, bool quiet) {
   n = std::min<int>(n, static_cast<int>(ds.images.size()));
-  std::atomic<int> next{0}, correct{0}, done{0};
-  auto worker = [&]() {
-    for (int i; (i = next++) < n;) {
-      const auto outs = run_reference(m, ds.images[static_cast<size_t>(i)]);
-      if (argmax(outs.back()) == ds.labels[static_cast<size_t>(i)]) ++correct;
-      ++done;
-    }
-  };
-  std::thread t1(worker), t2(worker);
-  while (done < n) {
-    progress("golden", done, n, quiet);
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  t1.join();
-  t2.join();
+  std::atomic<int> correct{0};
+  parallel_for(
+      n, 2,
+      [&](int i) {
+        const auto outs = run_reference(m, ds.images[static_cast<size_t>(i)]);
+        if (argmax(outs.back()) == ds.labels[static_cast<size_t>(i)]) ++correct;
+      },
+      [&](int done) { progress("golden", done, n, quiet); });
   progress("golden", n, n, quiet);
   return {correct.load(), n};
+}
+
+std::string shape_str(int c, int h, int w) {
+  return "[" + std::to_string(c) + "," + std::to_string(h) + "," + std::to_string(w) + "]";
+}
+
+// The model must take the data set's images as they are; checked before any work starts.
+void check_input_shape(const Model& m, const Dataset& ds) {
+  if (m.in_C != 1 || m.in_H != ds.rows || m.in_W != ds.cols) {
+    throw DataError("the model's input shape " + shape_str(m.in_C, m.in_H, m.in_W) + " does not match the " + ds.name +
+                    " images " + shape_str(1, ds.rows, ds.cols));
+  }
 }
 
 struct RtlSummary {
@@ -338,8 +353,18 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
   return sh;
 }
 
+// Compiles with the command-line choices; says on stderr, per layer, which asked-for choice was not applied.
 Program compile_for(const Model& m, const HwConfig& hw, const Options& o) {
-  return compile(m, hw, compile_options(m, o));
+  std::vector<std::string> notes;
+  Program p = compile(m, hw, compile_options(m, o, notes));
+  for (size_t i = 0; i < p.layers.size() && o.format_given; ++i) {
+    const CompiledLayer& cl = p.layers[i];
+    if (cl.format_note.empty()) continue;
+    notes.push_back("layer " + std::to_string(i) + " '" + m.layers[i].name + "': --format " + o.format +
+                    " not applied (" + to_string(static_cast<Format>(cl.desc.fmt)) + " used): " + cl.format_note);
+  }
+  for (const std::string& n : notes) std::cerr << "tern: note: " << n << "\n";
+  return p;
 }
 
 int cmd_info(const Options& o) {
@@ -382,6 +407,7 @@ int cmd_run(Options o, bool report_only) {
   const Model m = load_model(o.model);
   const std::string dsname = o.data.empty() ? m.dataset : o.data;
   const Dataset ds = load_dataset(dsname, repo_root(), "test");
+  check_input_shape(m, ds);
   RtlBackend<Vtern_default> probe;
   const HwConfig hw = probe.config();  // the build's limits, from its CONFIG registers
   const Program p = compile_for(m, hw, o);
@@ -433,12 +459,18 @@ int main(int argc, char** argv) {
   CLI::App app{"tern: compile and run quantised CNNs on the Tern accelerator (RTL and golden model)"};
   app.require_subcommand(1);
   Options o;
+  std::vector<CLI::Option*> format_opts;
   auto add_common = [&](CLI::App* c) {
     c->add_option("model", o.model, "Tern model file (.tnm)")->required()->check(CLI::ExistingFile);
-    c->add_option("--format", o.format,
-                  "weight stream format of ternary/log/AddNet layers: dense, rle, bitmap, csc, rle8 (ternary only)")
-        ->capture_default_str();
-    c->add_option("--bitserial", o.bitserial, "layers to run bit-serial: comma-separated indices, or 'all'");
+    format_opts.push_back(c->add_option("--format", o.format,
+                                        "weight stream format of ternary, log2 and AddNet layers: dense, rle, "
+                                        "bitmap, csc, rle8 (ternary and binary layers; rle on the others); int8 "
+                                        "layers and binary ones are dense otherwise (a note names each layer "
+                                        "the choice does not reach)")
+                              ->capture_default_str());
+    c->add_option("--bitserial", o.bitserial,
+                  "layers to run bit-serial: comma-separated indices, or 'all' (conv/fc layers; "
+                  "XNOR layers stay bit-parallel, with a note)");
   };
   auto* info = app.add_subcommand("info", "describe a model file");
   info->add_option("model", o.model, "Tern model file (.tnm)")->required()->check(CLI::ExistingFile);
@@ -468,6 +500,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  for (const CLI::Option* f : format_opts) o.format_given = o.format_given || f->count() > 0;
   try {
     if (*info) return cmd_info(o);
     if (*comp) return cmd_compile(o);

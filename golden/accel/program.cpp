@@ -143,6 +143,9 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
           break;
         }
       }
+      // A 1-bit signed output ({-1, 0}, stored as 0xFF / 0x00) is pooled as the 8-bit signed bytes it is
+      // stored as: the engine compares 1-bit signed activations unsigned, as XNOR codes (1 = +1 > 0 = -1).
+      if (b == 1 && sg) b = 8;
       d.act_bits = static_cast<uint8_t>(b);
       d.act_signed = sg;
       d.out_signed = sg;
@@ -161,14 +164,21 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
       d.wtype = static_cast<uint8_t>(L.wtype);
       d.bitserial = ch.bitserial;
       Format f = ch.format;
-      if (ch.auto_format && (L.wtype == WeightType::kInt8 || L.wtype == WeightType::kBinary)) f = Format::kDense;
       // rle8 carries ternary and binary codes only: the automatic choice falls back to RLE for other types.
       const bool r8_type = L.wtype == WeightType::kTernary || L.wtype == WeightType::kBinary;
-      if (f == Format::kRleAligned && !r8_type) {
+      if (ch.auto_format && L.wtype == WeightType::kInt8) {
+        f = Format::kDense;
+        cl.format_note = "int8 layers are stored dense";
+      } else if (ch.auto_format && L.wtype == WeightType::kBinary && f != Format::kRleAligned) {
+        f = Format::kDense;
+        cl.format_note = "binary weights have no zeros to skip: dense (1 bit per weight) is smallest";
+      } else if (f == Format::kRleAligned && !r8_type) {
         if (!ch.auto_format)
           fail(L, i, "format rle8 carries ternary and binary weights only, not " + to_string(L.wtype));
         f = Format::kRle;
+        cl.format_note = "rle8 carries ternary and binary weights only, not " + to_string(L.wtype);
       }
+      if (f == ch.format) cl.format_note.clear();
       if (!(hw.formats >> static_cast<int>(f) & 1u)) fail(L, i, "format " + to_string(f) + " is not in this build");
       d.fmt = static_cast<uint8_t>(f);
       d.out_mode = static_cast<uint8_t>(L.mode);
@@ -313,7 +323,8 @@ std::vector<int32_t> read_output(const Program& p, const std::vector<uint64_t>& 
       out[e] = static_cast<int32_t>(static_cast<uint32_t>(w >> (32 * (lane % 2))));
     } else {
       const auto b = static_cast<uint8_t>(mem.at(d.out_addr / 8 + e) >> (8 * lane));
-      out[e] = (d.out_signed && d.out_bits > 1) ? static_cast<int8_t>(b) : b;
+      // Signed outputs of every width, 1 bit included ({-1, 0}), are stored sign-extended to the byte.
+      out[e] = d.out_signed ? static_cast<int8_t>(b) : b;
     }
   }
   return out;

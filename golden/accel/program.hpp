@@ -52,7 +52,7 @@ class CompileError : public std::runtime_error {
 struct LayerChoice {
   Format format = Format::kRle;  // weight stream format (dense for int8/binary layers by default)
   bool bitserial = false;
-  bool auto_format = true;  // pick dense for int8/binary, else `format`
+  bool auto_format = true;  // pick dense for int8 and (unless `format` is rle8) binary, else `format`
 };
 
 struct CompileOptions {
@@ -75,6 +75,7 @@ struct CompiledLayer {
   std::vector<int64_t> row_cycles;   // decompressor zero-stall cycles per row replay
   int64_t out_elems = 0;           // M * E * F
   int out_words_per_elem = 1;      // 1, or lanes/2 for raw int32 outputs
+  std::string format_note;         // why the automatic choice did not use the requested format (else empty)
 };
 
 struct Program {

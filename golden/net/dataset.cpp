@@ -1,14 +1,15 @@
 // Data-set loaders with clear errors for missing, truncated or corrupt files.
 #include "golden/net/dataset.hpp"
 
-#include <zlib.h>
-
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "golden/net/gzip_file.hpp"
 
 namespace tern {
 
@@ -19,21 +20,11 @@ std::vector<uint8_t> read_gz(const std::string& path) {
     throw DataError("missing data file " + path +
                     "\n  install it with: apt-get install dataset-fashion-mnist (or set TERN_FMNIST_DIR)");
   }
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) throw DataError(path + ": cannot open");
-  std::vector<uint8_t> out;
-  std::vector<uint8_t> buf(1 << 16);
-  for (;;) {
-    const int n = gzread(f, buf.data(), static_cast<unsigned>(buf.size()));
-    if (n < 0) {
-      gzclose(f);
-      throw DataError(path + ": corrupt gzip stream");
-    }
-    if (n == 0) break;
-    out.insert(out.end(), buf.begin(), buf.begin() + n);
+  try {
+    return gunzip_file(path, SIZE_MAX);
+  } catch (const GzipError& e) {
+    throw DataError(path + ": " + e.what());
   }
-  if (gzclose(f) != Z_OK) throw DataError(path + ": truncated or corrupt gzip stream");
-  return out;
 }
 
 uint32_t be32(const uint8_t* p) {

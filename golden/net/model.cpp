@@ -1,12 +1,12 @@
 // Loader of Tern model files: gzip container, JSON header, tensors, and full validation.
 #include "golden/net/model.hpp"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "golden/net/gzip_file.hpp"
 
 namespace tern {
 
@@ -22,37 +22,6 @@ constexpr size_t kMaxFile = size_t{1} << 30;
 
 uint32_t le32(const uint8_t* p) {
   return uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 24);
-}
-
-std::vector<uint8_t> gunzip_file(const std::string& path) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) fail(path, "cannot open file");
-  std::vector<uint8_t> out;
-  std::vector<uint8_t> buf(1 << 16);
-  for (;;) {
-    const int n = gzread(f, buf.data(), static_cast<unsigned>(buf.size()));
-    if (n < 0) {
-      int err = 0;
-      const char* msg = gzerror(f, &err);
-      std::string m = msg ? msg : "read error";
-      gzclose(f);
-      fail(path, "gzip stream is corrupt (" + m + ")");
-    }
-    if (n == 0) break;
-    out.insert(out.end(), buf.begin(), buf.begin() + n);
-    if (out.size() > kMaxFile) {
-      gzclose(f);
-      fail(path, "decompressed file larger than 1 GiB");
-    }
-  }
-  // gzread returns a short read on a truncated stream without error until gzclose/gzerror.
-  int err = 0;
-  gzerror(f, &err);
-  const int rc = gzclose(f);
-  if (err != Z_OK && err != Z_STREAM_END) fail(path, "gzip stream is corrupt");
-  if (rc == Z_BUF_ERROR) fail(path, "gzip stream is truncated");
-  if (rc != Z_OK) fail(path, "gzip stream is corrupt");
-  return out;
 }
 
 struct Blob {
@@ -297,7 +266,9 @@ void validate_model(const Model& m, const std::string& origin) {
       const bool xnor_ok = L.act_bits == 1 && bits == 1 && L.act_signed && !is_signed;
       if (!xnor_ok) {
         fail(where, "act_bits/act_signed " + std::to_string(L.act_bits) + (L.act_signed ? "s" : "u") +
-                        " differ from the previous output " + std::to_string(bits) + (is_signed ? "s" : "u"));
+                        " must equal the previous output's " + std::to_string(bits) + (is_signed ? "s" : "u") +
+                        ", even where a wider precision would hold every value (the one exception: 1s, XNOR, "
+                        "after 1u; docs/model_format.md, 'Activation precision')");
       }
     }
     if (L.mode == RequantMode::kRaw && i + 1 != m.layers.size()) fail(where, "raw output is only allowed in the last layer");
@@ -353,6 +324,14 @@ Model parse_model(const std::vector<uint8_t>& raw, const std::string& origin) {
   return m;
 }
 
-Model load_model(const std::string& path) { return parse_model(gunzip_file(path), path); }
+Model load_model(const std::string& path) {
+  std::vector<uint8_t> raw;
+  try {
+    raw = gunzip_file(path, kMaxFile);
+  } catch (const GzipError& e) {
+    fail(path, e.what());
+  }
+  return parse_model(raw, path);
+}
 
 }  // namespace tern

@@ -70,7 +70,7 @@ void fill_requant(std::mt19937_64& rng, Layer& L, bool last) {
   }
   L.mode = RequantMode::kLinear;
   L.out_bits = uni(rng, 1, 8);
-  L.out_signed = coin(rng, 0.25) && L.out_bits > 1;
+  L.out_signed = coin(rng, 0.25);  // 1-bit signed too: {-1, 0}
   L.bias.resize(L.M);
   L.mult.resize(L.M);
   L.shift.resize(L.M);

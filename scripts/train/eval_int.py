@@ -248,7 +248,8 @@ def requant(E, acc):
 
 def act_values(E, a):
     if E["ab"] == 1 and E["asg"]:
-        return 2 * a - 1  # bit 1 = +1, bit 0 = -1
+        # the stored low bit: 1 = +1, 0 = -1 (after a 1-bit signed output {-1, 0}: -1 reads as +1, 0 as -1)
+        return np.where(a != 0, 1, -1)
     return a
 
 

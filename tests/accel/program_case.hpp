@@ -1,5 +1,6 @@
 // Random accelerator programs for the RTL, X-state and gate-level tests: drawn, compiled for a build,
-// inputs placed, run on the functional model; and the output check against it and the reference.
+// inputs placed, run on the functional model; the output check against it and the reference, and the
+// statistics check against the cycle model.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "golden/accel/cycle_model.hpp"
 #include "golden/accel/exec.hpp"
 #include "golden/accel/program.hpp"
 #include "golden/net/random_model.hpp"
@@ -74,17 +76,34 @@ inline ProgramCase make_case(std::mt19937_64& rng, const HwConfig& hw, const Ran
   return make_case(rng, hw, spec, [](CompileOptions&) {});
 }
 
-// Every layer's output of every lane in `mem` equals the functional model's, and lane 0's last layer
-// equals the reference inference.
+// Every layer's output of every lane in `mem` equals the functional model's and the reference inference's.
 inline void check_outputs(const ProgramCase& c, const std::vector<uint64_t>& mem, const std::string& what) {
-  for (size_t i = 0; i < c.prog.layers.size(); ++i) {
-    for (int l = 0; l < c.prog.hw.lanes; ++l) {
-      ASSERT_EQ(read_output(c.prog, mem, i, l), read_output(c.prog, c.golden_mem, i, l))
-          << what << ": layer " << i << " lane " << l;
+  for (int l = 0; l < c.prog.hw.lanes; ++l) {
+    const auto ref = run_reference(c.model, c.images[static_cast<size_t>(l)]);
+    for (size_t i = 0; i < c.prog.layers.size(); ++i) {
+      const auto got = read_output(c.prog, mem, i, l);
+      ASSERT_EQ(got, read_output(c.prog, c.golden_mem, i, l)) << what << ": layer " << i << " lane " << l;
+      ASSERT_EQ(got, ref[i]) << what << ": layer " << i << " lane " << l << " against the reference";
     }
   }
-  const auto ref = run_reference(c.model, c.images[0]);
-  ASSERT_EQ(read_output(c.prog, mem, c.prog.layers.size() - 1, 0), ref.back()) << what;
+}
+
+// Every layer's statistics record in `mem` equals the cycle model's prediction (exact with an ideal memory).
+inline void check_stats(const ProgramCase& c, const std::vector<uint64_t>& mem, const std::string& what) {
+  const auto want = predict_cycles(c.golden_mem, c.prog.prog_base, c.prog.hw);
+  ASSERT_EQ(want.size(), c.prog.layers.size()) << what;
+  for (size_t i = 0; i < want.size(); ++i) {
+    const LayerStats got = read_stats(c.prog, mem, i);
+    const std::string where = what + " layer " + std::to_string(i);
+    EXPECT_EQ(got.cycles, want[i].cycles) << where << " cycles (run phase model " << want[i].run << ")";
+    EXPECT_EQ(got.entries, want[i].entries) << where << " entries";
+    EXPECT_EQ(got.skipped, want[i].skipped) << where << " skipped";
+    EXPECT_EQ(got.stall_fetch, want[i].stall_fetch) << where << " stall_fetch";
+    EXPECT_EQ(got.stall_out, want[i].stall_out) << where << " stall_out";
+    EXPECT_EQ(got.stall_dec, want[i].stall_dec) << where << " stall_dec";
+    EXPECT_EQ(got.bytes_read, want[i].bytes_read) << where << " bytes_read";
+    EXPECT_EQ(got.bytes_written, want[i].bytes_written) << where << " bytes_written";
+  }
 }
 
 }  // namespace tern::test

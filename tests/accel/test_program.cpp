@@ -83,6 +83,76 @@ TEST(Program, ExecMatchesReferenceOnRandomModels) {
   EXPECT_GT(layers_checked, 1000);
 }
 
+// The random programs of tests/accel (golden, RTL, X-state, gate level) include linear layers with a
+// 1-bit signed output ({-1, 0}), and what reads them: a max-pool or an XNOR layer.
+TEST(Program, RandomModelsDrawOneBitSignedLinearOutputs) {
+  std::mt19937_64 rng(7);
+  int drawn = 0, pooled = 0, xnor = 0;
+  for (int t = 0; t < 2000; ++t) {
+    const Model m = random_model(rng);
+    for (size_t i = 0; i + 1 < m.layers.size(); ++i) {
+      const Layer& L = m.layers[i];
+      if (L.type == LayerType::kMaxPool || L.mode != RequantMode::kLinear || L.out_bits != 1 || !L.out_signed) continue;
+      ++drawn;
+      pooled += m.layers[i + 1].type == LayerType::kMaxPool;
+      xnor += m.layers[i + 1].act_bits == 1 && m.layers[i + 1].act_signed;
+    }
+  }
+  EXPECT_GE(drawn, 5);
+  EXPECT_GE(pooled, 1);
+  EXPECT_GE(xnor, 1);
+}
+
+// A 1-bit signed linear output, max-pooled, then read by an XNOR layer (-1 as +1, 0 as -1;
+// docs/model_format.md): the functional model's outputs, read back, equal the reference in every layer.
+TEST(Program, OneBitSignedOutputPooledAndReadByXnor) {
+  std::mt19937_64 rng(17);
+  Model m;
+  m.in_C = 1, m.in_H = m.in_W = 8, m.classes = 6;
+  Layer conv;
+  conv.name = "conv";
+  conv.C = 1, conv.H = conv.W = 8, conv.M = 3, conv.E = conv.F = 4, conv.R = conv.S = 2, conv.stride = 2;
+  conv.wtype = WeightType::kTernary;
+  for (int k = 0; k < 12; ++k) conv.weights.push_back(rng() % 2 ? 1 : -1);
+  conv.out_bits = 1, conv.out_signed = true;  // y = clamp(acc, -1, 0)
+  conv.bias.assign(3, 0), conv.mult.assign(3, 1), conv.shift.assign(3, 0);
+  Layer pool;
+  pool.name = "pool", pool.type = LayerType::kMaxPool;
+  pool.C = pool.M = 3, pool.H = pool.W = 4, pool.E = pool.F = 2, pool.R = pool.S = 2, pool.stride = 2;
+  Layer fc;
+  fc.name = "xnor", fc.type = LayerType::kFc;
+  fc.C = 12, fc.H = fc.W = 1, fc.M = 6, fc.E = fc.F = 1;
+  fc.wtype = WeightType::kBinary, fc.act_bits = 1, fc.act_signed = true;
+  for (int k = 0; k < 72; ++k) fc.weights.push_back(rng() % 2 ? 1 : -1);
+  fc.mode = RequantMode::kRaw, fc.out_bits = 32, fc.out_signed = true, fc.bias.assign(6, 0);
+  m.layers = {conv, pool, fc};
+  validate_model(m);
+  EXPECT_EQ(act_operand(fc, -1), 1);
+  EXPECT_EQ(act_operand(fc, 0), -1);
+  const HwConfig hw;
+  Program p = compile(m, hw);
+  std::vector<std::vector<uint8_t>> imgs;
+  for (int l = 0; l < hw.lanes; ++l) imgs.push_back(random_image(rng, m));
+  place_inputs(p, imgs);
+  std::vector<uint64_t> mem = p.image;
+  const ExecResult r = execute(mem, p.prog_base, hw, {});
+  ASSERT_TRUE(r.ok) << r.message;
+  int mixed_windows = 0;  // pooling windows holding both -1 and 0 (max 0; an unsigned compare gives -1)
+  for (int l = 0; l < hw.lanes; ++l) {
+    const auto ref = run_reference(m, imgs[static_cast<size_t>(l)]);
+    for (size_t i = 0; i < m.layers.size(); ++i) {
+      ASSERT_EQ(read_output(p, mem, i, l), ref[i]) << "layer " << i << " lane " << l;
+    }
+    for (size_t w = 0; w < ref[1].size(); ++w) {
+      const size_t c = w / 4, y = w / 2 % 2, x = w % 2;
+      int minus = 0;
+      for (size_t k = 0; k < 4; ++k) minus += ref[0][c * 16 + (2 * y + k / 2) * 4 + 2 * x + k % 2] == -1;
+      mixed_windows += minus > 0 && minus < 4;
+    }
+  }
+  EXPECT_GT(mixed_windows, 0);
+}
+
 TEST(Program, CompileErrorsNameLayerAndLimit) {
   std::mt19937_64 rng(11);
   RandomModelSpec spec;

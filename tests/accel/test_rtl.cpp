@@ -2,6 +2,9 @@
 // functional model and the reference inference; with an ideal and with a random-latency memory.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 #include "golden/accel/cycle_model.hpp"
 #include "tests/accel/rtl_fixture.hpp"
 
@@ -12,6 +15,7 @@ using tern::test::small_hw;
 
 using Case = tern::test::ProgramCase;
 using tern::test::check_outputs;
+using tern::test::check_stats;
 using tern::test::make_case;
 
 // Ternary/binary weight layers only, every one in the word-aligned RLE (rle8).
@@ -21,6 +25,20 @@ Case make_rle8_case(std::mt19937_64& rng, const HwConfig& hw) {
   return make_case(rng, hw, spec, [](CompileOptions& o) {
     for (auto& ch : o.layers) ch.format = Format::kRleAligned;
   });
+}
+
+// Runs `c` on the RTL with an ideal memory: every layer's output against the functional model and the
+// reference, every layer's statistics record against the cycle model (ideal memory: exact).
+void run_ideal_and_check(const Case& c, const std::string& name) {
+  std::string wave = "accel_ideal_" + name;  // waveform file name (TERN_WAVES=1)
+  std::replace(wave.begin(), wave.end(), ' ', '_');
+  tb::AccelDriver<Vaccel_small> drv(c.prog.image, tb::MemTiming::ideal(), 1, wave);
+  const tb::RunResult r = drv.run(c.prog.prog_base, 20000000);
+  ASSERT_TRUE(r.finished) << name << " did not finish";
+  ASSERT_FALSE(r.error) << name << " error code 0x" << std::hex << int{r.err_code} << " layer " << std::dec
+                        << r.err_layer;
+  check_outputs(c, drv.mem().words(), name);
+  check_stats(c, drv.mem().words(), name);
 }
 
 TEST(AccelRtl, RandomProgramsIdealMemory) {
@@ -33,32 +51,37 @@ TEST(AccelRtl, RandomProgramsIdealMemory) {
     for (size_t i = 0; i < c.model.layers.size(); ++i) {
       if (c.model.layers[i].has_weights()) formats |= 1u << c.prog.layers[i].desc.fmt;
     }
-    tb::AccelDriver<Vaccel_small> drv(c.prog.image, tb::MemTiming::ideal(), 1, "accel_ideal_" + std::to_string(t));
-    const tb::RunResult r = drv.run(c.prog.prog_base, 20000000);
-    ASSERT_TRUE(r.finished) << "program " << t << " did not finish";
-    ASSERT_FALSE(r.error) << "program " << t << " error code 0x" << std::hex << int{r.err_code} << " layer " << std::dec
-                          << r.err_layer;
-    check_outputs(c, drv.mem().words(), "program " + std::to_string(t));
-    // Every layer's statistics record against the cycle model (ideal memory: exact).
-    const auto want = predict_cycles(c.golden_mem, c.prog.prog_base, hw);
-    ASSERT_EQ(want.size(), c.model.layers.size());
-    for (size_t i = 0; i < want.size(); ++i) {
-      const LayerStats got = read_stats(c.prog, drv.mem().words(), i);
-      const std::string where = "program " + std::to_string(t) + " layer " + std::to_string(i);
-      EXPECT_EQ(got.cycles, want[i].cycles) << where << " cycles (run phase model " << want[i].run << ")";
-      EXPECT_EQ(got.entries, want[i].entries) << where << " entries";
-      EXPECT_EQ(got.skipped, want[i].skipped) << where << " skipped";
-      EXPECT_EQ(got.stall_fetch, want[i].stall_fetch) << where << " stall_fetch";
-      EXPECT_EQ(got.stall_out, want[i].stall_out) << where << " stall_out";
-      EXPECT_EQ(got.stall_dec, want[i].stall_dec) << where << " stall_dec";
-      EXPECT_EQ(got.bytes_read, want[i].bytes_read) << where << " bytes_read";
-      EXPECT_EQ(got.bytes_written, want[i].bytes_written) << where << " bytes_written";
-    }
+    run_ideal_and_check(c, "program " + std::to_string(t));
     ASSERT_FALSE(::testing::Test::HasFailure()) << "program " << t;
     layers += static_cast<int>(c.model.layers.size());
   }
   EXPECT_GT(layers, 50);
   EXPECT_EQ(formats, 0x1fu) << "every stream format (dense, RLE, bitmap, CSC, rle8) in the random programs";
+}
+
+// Random programs with a linear layer whose output is 1-bit signed ({-1, 0}, stored 0xFF / 0x00): the last
+// layer, or read by an XNOR layer, in two of them max-pooled first; bit-exact and cycle-exact.
+TEST(AccelRtl, OneBitSignedOutputPrograms) {
+  const HwConfig hw = small_hw();
+  std::mt19937_64 rng(17);
+  int run = 0, pooled = 0;
+  for (int draws = 0; run < 6 && draws < 20000; ++draws) {
+    const Case c = make_case(rng, hw);
+    bool found = false, pool_after = false;
+    for (size_t i = 0; i < c.model.layers.size(); ++i) {
+      const Layer& L = c.model.layers[i];
+      if (L.type == LayerType::kMaxPool || L.mode != RequantMode::kLinear || L.out_bits != 1 || !L.out_signed) continue;
+      found = true;
+      pool_after = pool_after || (i + 1 < c.model.layers.size() && c.model.layers[i + 1].type == LayerType::kMaxPool);
+    }
+    if (!found || (run >= 4 && !pool_after)) continue;  // the last two with a max-pool after the 1-bit output
+    run_ideal_and_check(c, "1-bit signed program " + std::to_string(run));
+    ASSERT_FALSE(::testing::Test::HasFailure()) << "1-bit signed program " << run;
+    ++run;
+    pooled += pool_after;
+  }
+  EXPECT_EQ(run, 6);
+  EXPECT_GE(pooled, 2);
 }
 
 // Programs whose weight layers all stream rle8: bit-exact, and cycle-exact per layer with an ideal memory;
@@ -76,19 +99,8 @@ TEST(AccelRtl, Rle8ProgramsIdealAndSlowMemory) {
       }
     }
     const std::string name = "rle8 program " + std::to_string(t);
-    {  // one Verilated model alive at a time: Verilator 5.006 can deadlock destroying one of two live instances
-      tb::AccelDriver<Vaccel_small> drv(c.prog.image, tb::MemTiming::ideal(), 1, "accel_rle8_" + std::to_string(t));
-      const tb::RunResult r = drv.run(c.prog.prog_base, 20000000);
-      ASSERT_TRUE(r.finished && !r.error) << name << " err 0x" << std::hex << int{r.err_code};
-      check_outputs(c, drv.mem().words(), name);
-      const auto want = predict_cycles(c.golden_mem, c.prog.prog_base, hw);
-      for (size_t i = 0; i < want.size(); ++i) {
-        const LayerStats got = read_stats(c.prog, drv.mem().words(), i);
-        EXPECT_EQ(got.cycles, want[i].cycles) << name << " layer " << i;
-        EXPECT_EQ(got.entries, want[i].entries) << name << " layer " << i;
-        EXPECT_EQ(got.stall_dec, want[i].stall_dec) << name << " layer " << i;
-      }
-    }
+    // (one Verilated model alive at a time: Verilator 5.006 can deadlock destroying one of two live instances)
+    run_ideal_and_check(c, name);
     tb::MemTiming mt;
     mt.min_latency = 1;
     mt.max_latency = 1 + static_cast<int>(rng() % 12);

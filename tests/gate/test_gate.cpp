@@ -50,6 +50,7 @@ int env_int(const char* name, int dflt) {
 
 using Case = tern::test::ProgramCase;
 using tern::test::check_outputs;
+using tern::test::check_stats;
 
 // A random program that fits the (small) gate-level build, with random formats and bit-serial layers.
 Case make_case(std::mt19937_64& rng, const HwConfig& hw) {
@@ -91,20 +92,7 @@ TEST(GateLevel, RandomProgramsIdealMemory) {
     ASSERT_TRUE(r.finished) << what << " did not finish";
     ASSERT_FALSE(r.error) << what << " error code 0x" << std::hex << int{r.err_code};
     check_outputs(c, drv.mem().words(), what);
-    const auto want = predict_cycles(c.golden_mem, c.prog.prog_base, hw);
-    ASSERT_EQ(want.size(), c.prog.layers.size());
-    for (size_t i = 0; i < want.size(); ++i) {
-      const LayerStats got = read_stats(c.prog, drv.mem().words(), i);
-      const std::string where = what + " layer " + std::to_string(i);
-      EXPECT_EQ(got.cycles, want[i].cycles) << where << " cycles";
-      EXPECT_EQ(got.entries, want[i].entries) << where << " entries";
-      EXPECT_EQ(got.skipped, want[i].skipped) << where << " skipped";
-      EXPECT_EQ(got.stall_fetch, want[i].stall_fetch) << where << " stall_fetch";
-      EXPECT_EQ(got.stall_out, want[i].stall_out) << where << " stall_out";
-      EXPECT_EQ(got.stall_dec, want[i].stall_dec) << where << " stall_dec";
-      EXPECT_EQ(got.bytes_read, want[i].bytes_read) << where << " bytes_read";
-      EXPECT_EQ(got.bytes_written, want[i].bytes_written) << where << " bytes_written";
-    }
+    check_stats(c, drv.mem().words(), what);
     ASSERT_FALSE(::testing::Test::HasFailure()) << what;
     layers += static_cast<int>(c.prog.layers.size());
     for (const CompiledLayer& L : c.prog.layers) {
