@@ -287,6 +287,9 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
           break;
         }
       }
+      // A 1-bit signed output ({-1, 0}, stored as 0xFF / 0x00) is pooled as the 8-bit signed bytes it is
+      // stored as: the engine compares 1-bit signed activations unsigned, as XNOR codes (1 = +1 > 0 = -1).
+      if (b == 1 && sg) b = 8;
       d.act_bits = static_cast<uint8_t>(b);
       d.act_signed = sg;
       d.out_signed = sg;
