@@ -2,6 +2,7 @@
 // functional model and the reference inference.
 #include <gtest/gtest.h>
 
+#include "golden/v2/cycle_model.hpp"
 #include "tb/accel_driver.hpp"
 #include "tern_vm_v2_configs.hpp"
 #include "tests/v2/v2_case.hpp"
@@ -42,6 +43,14 @@ TYPED_TEST(V2Rtl, RandomProgramsIdealMemory) {
     ASSERT_FALSE(r.error) << "program " << t << " error code 0x" << std::hex << int{r.err_code} << " layer " << std::dec
                           << r.err_layer;
     check_outputs(c, drv.mem().words(), "program " + std::to_string(t));
+    // every layer's statistics record against the cycle model (ideal memory: exact)
+    const auto want = predict_cycles(c.golden_mem, c.prog.prog_base, hw, c.opt.fparams);
+    ASSERT_EQ(want.size(), c.prog.layers.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(to_string(read_stats(c.prog, drv.mem().words(), i)), to_string(want[i]))
+          << "program " << t << " layer " << i << " (RTL, then cycle model)";
+    }
+    ASSERT_FALSE(::testing::Test::HasFailure()) << "program " << t;
     layers += static_cast<int>(c.model.layers.size());
   }
   EXPECT_GT(layers, 30);

@@ -1,0 +1,24 @@
+// Cycle model of engine v2 with an ideal memory: the control registers of rtl/core (sequencer phases,
+// fetcher, column feeders, decompressors, row sequencers, entry pipeline, requantiser pool, pooling
+// unit, writer, memory writes) stepped cycle by cycle without the datapath values; predicts every
+// layer's statistics record exactly.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "golden/v2/program.hpp"
+
+namespace tern::v2 {
+
+// Predicts the statistics record of every layer of the program at `prog_base` in `mem` (a program that
+// runs without error on `hw`: use execute() first). Ideal memory: every request accepted at once and
+// answered in the next cycle.
+std::vector<LayerStats> predict_cycles(const std::vector<uint64_t>& mem, uint32_t prog_base, const HwConfig& hw,
+                                       const FormatParams& fp = {});
+
+// Cycles of the fixed phases (docs/architecture.md "Layer sequence and timing").
+inline constexpr int kDescCycles = 10;   // 8 requests, the last response, the decision
+inline constexpr int kCheckCycles = 24;  // tern_desc_check's 23-cycle schedule and the verdict
+
+}  // namespace tern::v2
