@@ -35,7 +35,7 @@ Axi4AdapterOut Axi4AdapterModel::eval(const Axi4AdapterIn& in) const {
   o.awsize = 3;
   o.awburst = 1;
   o.wdata = in.wr_req_data;
-  o.wstrb = 0xff;
+  o.wstrb = in.wr_req_strb;
   o.wlast = true;
   o.wr_rsp_valid = in.bvalid;
   o.bready = in.wr_rsp_ready;

@@ -15,6 +15,7 @@ struct Axi4AdapterIn {
   bool wr_req_valid = false;
   uint32_t wr_req_addr = 0;
   uint64_t wr_req_data = 0;
+  int wr_req_strb = 0xff;
   bool wr_rsp_ready = false;
   // AXI4 slave
   bool arready = false;

@@ -5,40 +5,21 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <type_traits>
-#include <utility>
 #include <vector>
 
+#include "golden/accel/program.hpp"
+#include "golden/contract.hpp"
 #include "tb/memory.hpp"
 #include "tb/sim.hpp"
 
 namespace tern::tb {
 
-// Write strobes of the model's memory port (v1 tern_top writes whole words), and its busy flag.
-template <class V, class = void>
-struct HasStrobe : std::false_type {};
-template <class V>
-struct HasStrobe<V, std::void_t<decltype(std::declval<V&>().wr_req_strb_o)>> : std::true_type {};
-template <class V>
-uint8_t write_strobe(V& m) {
-  if constexpr (HasStrobe<V>::value) return m.wr_req_strb_o;
-  else return 0xff;
-}
-template <class V, class = void>
-struct IsV2 : std::false_type {};
-template <class V>
-struct IsV2<V, std::void_t<decltype(std::declval<V&>().rootp->tern_top_v2__DOT__busy)>> : std::true_type {};
-template <class V>
-bool engine_busy(V& m) {
-  if constexpr (IsV2<V>::value) return m.rootp->tern_top_v2__DOT__busy;
-  else return m.rootp->tern_top__DOT__busy;
-}
-
-// Register offsets (docs/registers.md).
+// Register offsets: the contract's (golden/contract.hpp, tern_pkg).
 namespace reg {
-inline constexpr uint32_t kId = 0x000, kVersion = 0x004, kCtrl = 0x008, kStatus = 0x00c, kProg = 0x010,
-                          kIrq = 0x014, kTimeout = 0x018, kConfig0 = 0x020, kConfig1 = 0x024, kConfig2 = 0x028,
-                          kConfig3 = 0x02c, kCtrBase = 0x040;
+inline constexpr uint32_t kId = hw::RegId, kVersion = hw::RegVersion, kCtrl = hw::RegCtrl, kStatus = hw::RegStatus,
+                          kProg = hw::RegProg, kIrq = hw::RegIrq, kTimeout = hw::RegTimeout, kConfig0 = hw::RegConfig0,
+                          kConfig1 = hw::RegConfig1, kConfig2 = hw::RegConfig2, kConfig3 = hw::RegConfig3,
+                          kConfig4 = hw::RegConfig4, kCtrBase = hw::RegCtrBase;
 }
 
 struct RunResult {
@@ -88,7 +69,7 @@ class AccelDriver {
     if (probe_) probe_(m);
     mem_.commit(sim_.cycle(), m.rd_req_valid_o && m.rd_req_ready_i, m.rd_req_addr_o, m.rd_rsp_valid_i && m.rd_rsp_ready_o,
                 m.wr_req_valid_o && m.wr_req_ready_i, m.wr_req_addr_o, m.wr_req_data_o,
-                m.wr_rsp_valid_i && m.wr_rsp_ready_o, write_strobe(m));
+                m.wr_rsp_valid_i && m.wr_rsp_ready_o, m.wr_req_strb_o);
     sim_.tick();
   }
 
@@ -144,9 +125,9 @@ class AccelDriver {
     while (sim_.cycle() - t0 < max_cycles) {
       for (int i = 0; i < poll; ++i) {
         step();
-        if (!engine_busy(m)) break;
+        if (!m.rootp->tern_top__DOT__busy) break;
       }
-      if (!engine_busy(m)) {
+      if (!m.rootp->tern_top__DOT__busy) {
         const uint32_t st = read32(reg::kStatus);
         r.finished = (st & 0x6) != 0;
         r.error = (st >> 2) & 1u;
@@ -165,5 +146,26 @@ class AccelDriver {
   std::function<void(V&)> probe_;
   int last_bresp_ = 0, last_rresp_ = 0;
 };
+
+// The build parameters as the model's CONFIG registers report them (docs/registers.md CONFIG0..4).
+template <class V>
+HwConfig read_config(AccelDriver<V>& drv) {
+  HwConfig hw;
+  const uint32_t c0 = drv.read32(reg::kConfig0), c4 = drv.read32(reg::kConfig4);
+  hw.lanes = static_cast<int>(c0 & 0xff);
+  hw.mac_types = (c0 >> 8) & 0xff;
+  hw.formats = (c0 >> 16) & 0x1f;
+  hw.bitserial = (c0 >> 21) & 1u;
+  hw.syq = (c0 >> 22) & 1u;
+  hw.stats = (c0 >> 23) & 1u;
+  hw.acc_bits = static_cast<int>(c0 >> 24);
+  hw.bank_bytes = drv.read32(reg::kConfig1);
+  hw.max_conv_row = drv.read32(reg::kConfig2);
+  hw.cache_words = drv.read32(reg::kConfig3);
+  hw.cols = static_cast<int>(c4 & 0xff);
+  hw.rq_units = static_cast<int>((c4 >> 8) & 0xff);
+  hw.pack = static_cast<int>((c4 >> 16) & 0xff);
+  return hw;
+}
 
 }  // namespace tern::tb

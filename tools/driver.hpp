@@ -1,5 +1,5 @@
-// One API to run compiled programs on either backend: the golden model (functional model + cycle
-// model) or the Verilated RTL (tern_top with a memory model).
+// One API to run compiled programs (one image each) on either backend: the golden model (functional model
+// + cycle model) or the Verilated RTL (tern_top with a memory model).
 #pragma once
 
 #include <cstdint>
@@ -15,7 +15,7 @@
 
 namespace tern {
 
-struct BatchResult {
+struct RunOutcome {
   bool ok = true;
   uint8_t err_code = 0;
   int err_layer = 0;
@@ -30,15 +30,15 @@ class Backend {
   virtual ~Backend() = default;
   virtual std::string name() const = 0;
   // Runs the program (inputs already placed in p.image).
-  virtual BatchResult run(const Program& p) = 0;
+  virtual RunOutcome run(const Program& p) = 0;
 };
 
 class GoldenBackend : public Backend {
  public:
   explicit GoldenBackend(FormatParams fp = {}) : fp_(fp) {}
   std::string name() const override { return "golden"; }
-  BatchResult run(const Program& p) override {
-    BatchResult r;
+  RunOutcome run(const Program& p) override {
+    RunOutcome r;
     r.mem = p.image;
     const ExecResult e = execute(r.mem, p.prog_base, p.hw, fp_);
     r.ok = e.ok;
@@ -46,19 +46,8 @@ class GoldenBackend : public Backend {
     r.err_layer = e.layer;
     r.message = e.message;
     if (!r.ok) return r;
-    for (const LayerCycles& c : predict_cycles(r.mem, p.prog_base, p.hw, fp_)) {
-      LayerStats s;
-      s.cycles = c.cycles;
-      s.entries = c.entries;
-      s.skipped = c.skipped;
-      s.stall_fetch = c.stall_fetch;
-      s.stall_out = c.stall_out;
-      s.stall_dec = c.stall_dec;
-      s.bytes_read = c.bytes_read;
-      s.bytes_written = c.bytes_written;
-      r.stats.push_back(s);
-      r.run_cycles += c.cycles;
-    }
+    r.stats = predict_cycles(r.mem, p.prog_base, p.hw, fp_);
+    for (const LayerStats& s : r.stats) r.run_cycles += s[hw::StCycles];
     return r;
   }
 
@@ -71,11 +60,11 @@ class RtlBackend : public Backend {
  public:
   explicit RtlBackend(tb::MemTiming t = {}) : timing_(t) {}
   std::string name() const override { return "rtl"; }
-  BatchResult run(const Program& p) override {
+  RunOutcome run(const Program& p) override {
     if (!drv_) drv_ = std::make_unique<tb::AccelDriver<V>>(p.image, timing_, 1, "tern_rtl");
     drv_->mem().words() = p.image;
     const tb::RunResult rr = drv_->run(p.prog_base, uint64_t{1} << 40, 0, 4096);
-    BatchResult r;
+    RunOutcome r;
     r.ok = rr.finished && !rr.error;
     r.err_code = rr.err_code;
     r.err_layer = rr.err_layer;
@@ -95,18 +84,7 @@ class RtlBackend : public Backend {
   // Hardware build parameters as the CONFIG registers report them.
   HwConfig config() {
     if (!drv_) drv_ = std::make_unique<tb::AccelDriver<V>>(std::vector<uint64_t>(8, 0), timing_, 1, "tern_rtl");
-    HwConfig hw;
-    const uint32_t c0 = drv_->read32(tb::reg::kConfig0);
-    hw.lanes = static_cast<int>(c0 & 0xff);
-    hw.mac_types = (c0 >> 8) & 0xff;
-    hw.formats = ((c0 >> 16) & 0xf) | (((c0 >> 22) & 1u) << 4);  // Formats[4] (rle8) at bit 22
-    hw.bitserial = (c0 >> 20) & 1u;
-    hw.syq = (c0 >> 21) & 1u;
-    hw.acc_bits = static_cast<int>(c0 >> 24);
-    hw.act_depth = drv_->read32(tb::reg::kConfig1);
-    hw.max_row_len = drv_->read32(tb::reg::kConfig2);
-    hw.cache_words = drv_->read32(tb::reg::kConfig3);
-    return hw;
+    return tb::read_config(*drv_);
   }
 
  private:

@@ -125,79 +125,75 @@ void check_input_shape(const Model& m, const Dataset& ds) {
 }
 
 struct RtlSummary {
-  int images = 0, correct = 0, agree_images = 0, batches = 0;
+  int images = 0, correct = 0, agree_images = 0;
   int layer_mismatches = 0, cycle_mismatches = 0;
-  uint64_t rtl_cycles = 0;  // sum over batches of the run cycle counter
+  uint64_t rtl_cycles = 0;  // sum over images of the run cycle counter
   double rtl_seconds = 0, golden_seconds = 0;
-  std::vector<LayerStats> stats;  // of the first batch
+  std::vector<LayerStats> stats;  // of the first image
   std::string first_error;
 };
 
+// The first n test images through the RTL and the golden model, one image per run (batch 1): every
+// layer of every image against the functional model and the reference, every layer's statistics
+// record against the cycle model.
 RtlSummary run_rtl(RtlBackend<Vtern_default>& rtl, const Model& m, const Program& base, const Dataset& ds, int n,
                    bool quiet) {
   RtlSummary s;
   GoldenBackend gold;
-  const int P = base.hw.lanes;
   n = std::min<int>(n, static_cast<int>(ds.images.size()));
-  for (int b = 0; b * P < n; ++b) {
+  for (int k = 0; k < n; ++k) {
     Program p = base;
-    std::vector<std::vector<uint8_t>> imgs;
-    for (int l = 0; l < P && b * P + l < n; ++l) imgs.push_back(ds.images[static_cast<size_t>(b * P + l)]);
-    place_inputs(p, imgs);
+    const auto& img = ds.images[static_cast<size_t>(k)];
+    place_input(p, img);
     auto t0 = Clock::now();
-    const BatchResult r = rtl.run(p);
+    const RunOutcome r = rtl.run(p);
     auto t1 = Clock::now();
-    const BatchResult g = gold.run(p);
+    const RunOutcome g = gold.run(p);
     auto t2 = Clock::now();
     s.rtl_seconds += std::chrono::duration<double>(t1 - t0).count();
     s.golden_seconds += std::chrono::duration<double>(t2 - t1).count();
-    ++s.batches;
+    ++s.images;
     if (!r.ok || !g.ok) {
       if (s.first_error.empty()) s.first_error = !r.ok ? r.message : g.message;
-      s.images += static_cast<int>(imgs.size());
       continue;
     }
     s.rtl_cycles += r.run_cycles;
-    if (b == 0) s.stats = r.stats;
+    if (k == 0) s.stats = r.stats;
     for (size_t i = 0; i < p.layers.size(); ++i) {
-      if (r.stats[i].cycles != g.stats[i].cycles) ++s.cycle_mismatches;
+      if (r.stats[i] != g.stats[i]) ++s.cycle_mismatches;
     }
-    for (size_t l = 0; l < imgs.size(); ++l) {
-      bool agree = true;
-      const auto ref = run_reference(m, imgs[l]);
-      for (size_t i = 0; i < p.layers.size(); ++i) {
-        const auto got = read_output(p, r.mem, i, static_cast<int>(l));
-        if (got != read_output(p, g.mem, i, static_cast<int>(l)) || got != ref[i]) {
-          agree = false;
-          ++s.layer_mismatches;
-        }
+    bool agree = true;
+    const auto ref = run_reference(m, img);
+    for (size_t i = 0; i < p.layers.size(); ++i) {
+      const auto got = read_output(p, r.mem, i);
+      if (got != read_output(p, g.mem, i) || got != ref[i]) {
+        agree = false;
+        ++s.layer_mismatches;
       }
-      s.agree_images += agree;
-      const auto logits = read_output(p, r.mem, p.layers.size() - 1, static_cast<int>(l));
-      if (argmax(logits) == ds.labels[static_cast<size_t>(b * P) + l]) ++s.correct;
-      ++s.images;
     }
+    s.agree_images += agree;
+    if (argmax(read_output(p, r.mem, p.layers.size() - 1)) == ds.labels[static_cast<size_t>(k)]) ++s.correct;
     progress("rtl", s.images, n, quiet);
   }
   return s;
 }
 
 void print_layer_table(std::ostream& os, const Model& m, const Program& p, const std::vector<LayerStats>& st) {
-  os << "| layer | type | weights | format | act bits | non-zero weights | nz MACs/image | cycles (batch) "
-        "| ideal | utilisation |\n|---|---|---|---|---|---|---|---|---|---|\n";
+  os << "| layer | type | weights | format | act bits | non-zero weights | nz MACs | cycles | ideal | utilisation "
+        "| load balance |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
   char buf[512];
   for (size_t i = 0; i < p.layers.size(); ++i) {
     const LayerMetrics lm = layer_metrics(m, p, i, st[i]);
     if (lm.type == "maxpool") {
-      std::snprintf(buf, sizeof buf, "| %s | maxpool | - | - | - | - | - | %lu | %lu | %.3f |\n", lm.name.c_str(),
+      std::snprintf(buf, sizeof buf, "| %s | maxpool | - | - | - | - | - | %lu | %lu | %.3f | - |\n", lm.name.c_str(),
                     static_cast<unsigned long>(lm.cycles), static_cast<unsigned long>(lm.ideal), lm.utilisation);
     } else {
-      std::snprintf(buf, sizeof buf, "| %s | %s | %s | %s | %d%s | %ld / %ld (%.1f%%) | %ld | %lu | %lu | %.3f |\n",
-                    lm.name.c_str(), lm.type.c_str(), lm.wtype.c_str(), lm.format.c_str(), lm.act_bits,
-                    lm.bitserial ? " (bit-serial)" : "", static_cast<long>(lm.nnz), static_cast<long>(lm.weights),
+      std::snprintf(buf, sizeof buf, "| %s | %s | %s | %s%s | %d%s | %ld / %ld (%.1f%%) | %ld | %lu | %lu | %.3f | %.3f |\n",
+                    lm.name.c_str(), lm.type.c_str(), lm.wtype.c_str(), lm.format.c_str(), lm.packed ? " (packed)" : "",
+                    lm.act_bits, lm.bitserial ? " (bit-serial)" : "", static_cast<long>(lm.nnz), static_cast<long>(lm.weights),
                     100.0 * static_cast<double>(lm.nnz) / static_cast<double>(std::max<int64_t>(1, lm.weights)),
                     static_cast<long>(lm.macs_nz), static_cast<unsigned long>(lm.cycles),
-                    static_cast<unsigned long>(lm.ideal), lm.utilisation);
+                    static_cast<unsigned long>(lm.ideal), lm.utilisation, lm.balance);
     }
     os << buf;
   }
@@ -218,12 +214,14 @@ std::string area_rows(const HwConfig& hw) {
   try {
     j = nlohmann::json::parse(f);
     const auto& pr = j.at("params");
-    const bool same = pr.at("Lanes").get<int>() == hw.lanes && pr.at("ActDepth").get<int64_t>() == hw.act_depth &&
-                      pr.at("MaxRowLen").get<int64_t>() == hw.max_row_len &&
+    const bool same = pr.at("Cols").get<int>() == hw.cols && pr.at("Lanes").get<int>() == hw.lanes &&
+                      pr.at("Pack").get<int>() == hw.pack && pr.at("BankBytes").get<int64_t>() == hw.bank_bytes &&
+                      pr.at("MaxConvRow").get<int64_t>() == hw.max_conv_row &&
                       pr.at("CacheWords").get<int64_t>() == hw.cache_words &&
                       pr.at("AccBits").get<int>() == hw.acc_bits && pr.at("MacTypes").get<uint32_t>() == hw.mac_types &&
                       pr.at("Formats").get<uint32_t>() == hw.formats &&
-                      pr.at("BitSerial").get<int>() == int{hw.bitserial} && pr.at("Syq").get<int>() == int{hw.syq};
+                      pr.at("BitSerial").get<int>() == int{hw.bitserial} && pr.at("Syq").get<int>() == int{hw.syq} &&
+                      pr.at("RqUnits").get<int>() == hw.rq_units;
     if (!same) return "| area | not available: " + path + " describes another build |\n";
     const auto& x = j.at("xilinx7");
     const auto& a = j.at("asic_osu018");
@@ -258,8 +256,7 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
     bytes += lm.bytes;
     stream_words += static_cast<uint64_t>(p.layers[i].weight_words);
   }
-  const int P = p.hw.lanes;
-  const double cyc_img = static_cast<double>(cycles) / P;
+  const double cyc_img = static_cast<double>(cycles);
   const double ips = o.clock_mhz * 1e6 / cyc_img;
   char buf[256];
   os << "## Spec sheet: " << m.name << " (" << m.dataset << ")\n\n";
@@ -274,11 +271,12 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
     std::snprintf(buf, sizeof buf, "| RTL accuracy | %.2f%% on %d images |\n",
                   100.0 * rtl->correct / std::max(1, rtl->images), rtl->images);
     os << buf;
-    std::snprintf(buf, sizeof buf, "| RTL cycles vs cycle model | %d mismatching layer counts of %zu |\n",
-                  rtl->cycle_mismatches, static_cast<size_t>(rtl->batches) * p.layers.size());
+    std::snprintf(buf, sizeof buf, "| RTL statistics vs cycle model | %d mismatching layer records of %zu |\n",
+                  rtl->cycle_mismatches, static_cast<size_t>(rtl->images) * p.layers.size());
     os << buf;
   }
-  std::snprintf(buf, sizeof buf, "| batch size (MAC lanes) | %d |\n", P);
+  std::snprintf(buf, sizeof buf, "| build | %d columns x %d lanes = %d MACs (x8 on packed rows), batch 1 |\n",
+                p.hw.cols, p.hw.lanes, p.hw.macs());
   os << buf;
   std::snprintf(buf, sizeof buf, "| weights / non-zero weights | %ld / %ld (%.1f%% zeros) |\n",
                 static_cast<long>(weights), static_cast<long>(nnz),
@@ -296,8 +294,7 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
     bits += (bits.empty() ? "" : ", ") + to_string(L.wtype) + "/" + std::to_string(L.act_bits) + "b";
   }
   os << "| weight type / activation bits per layer | " << bits << " |\n";
-  std::snprintf(buf, sizeof buf, "| cycles per batch / per image | %lu / %.0f |\n", static_cast<unsigned long>(cycles),
-                cyc_img);
+  std::snprintf(buf, sizeof buf, "| cycles per image (batch 1) | %lu |\n", static_cast<unsigned long>(cycles));
   os << buf;
   std::snprintf(buf, sizeof buf, "| overall utilisation (sum ideal / sum cycles) | %.3f |\n", [&] {
     uint64_t ideal = 0;
@@ -307,27 +304,29 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
   os << buf;
   std::snprintf(buf, sizeof buf,
                 "| off-chip bytes per inference | %.0f (read + written, incl. every layer's output) |\n",
-                static_cast<double>(bytes) / P);
+                static_cast<double>(bytes));
   os << buf;
   std::snprintf(buf, sizeof buf, "| clock | %.1f MHz, %s |\n", o.clock_mhz, o.clock_source.c_str());
   os << buf;
-  std::snprintf(buf, sizeof buf, "| sustained throughput | %.0f images/s at batch %d |\n", ips, P);
+  std::snprintf(buf, sizeof buf, "| sustained throughput | %.0f images/s at batch 1 |\n", ips);
   os << buf;
   os << area_rows(p.hw);
-  os << "\nPer layer (one batch of " << P << " images):\n\n";
+  os << "\nPer layer (one image):\n\n";
   print_layer_table(os, m, p, st);
   sh.text = os.str();
   sh.json = {{"model", m.name},
              {"dataset", m.dataset},
              {"golden_correct", acc.first},
              {"golden_images", acc.second},
-             {"batch", P},
+             {"batch", 1},
+             {"cols", p.hw.cols},
+             {"lanes", p.hw.lanes},
              {"weights", weights},
              {"nnz", nnz},
              {"macs", macs},
              {"macs_nz", macs_nz},
-             {"cycles_per_batch", cycles},
-             {"bytes_per_batch", bytes},
+             {"cycles_per_image", cycles},
+             {"bytes_per_image", bytes},
              {"clock_mhz", o.clock_mhz},
              {"images_per_s", ips}};
   nlohmann::json layers = nlohmann::json::array();
@@ -340,6 +339,7 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
                       {"compute_bound", lm.compute_bound},
                       {"memory_bound", lm.memory_bound},
                       {"utilisation", lm.utilisation},
+                      {"balance", lm.balance},
                       {"nnz", lm.nnz},
                       {"weights", lm.weights}});
   }
@@ -423,11 +423,9 @@ int cmd_run(Options o, bool report_only) {
     stats = rtl.stats;
   } else {
     Program q = p;
-    std::vector<std::vector<uint8_t>> imgs(ds.images.begin(),
-                                           ds.images.begin() + std::min<size_t>(hw.lanes, ds.images.size()));
-    place_inputs(q, imgs);
+    place_input(q, ds.images.front());
     GoldenBackend g;
-    const BatchResult r = g.run(q);
+    const RunOutcome r = g.run(q);
     if (!r.ok) {
       std::cerr << "tern: golden run failed: " << r.message << "\n";
       return 3;
@@ -496,7 +494,7 @@ int main(int argc, char** argv) {
     c->add_option("--json", o.json, "also write the spec sheet as JSON");
     c->add_flag("--quiet", o.quiet, "no progress bars");
   }
-  run->add_option("--rtl-images", o.rtl_images, "test images through the RTL (batches of the lane count)")
+  run->add_option("--rtl-images", o.rtl_images, "test images through the RTL (one run per image, batch 1)")
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);

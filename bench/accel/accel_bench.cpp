@@ -27,8 +27,8 @@ using Clock = std::chrono::steady_clock;
 
 HwConfig big_hw() {  // large enough for the CIFAR VGG shape (cycle model only)
   HwConfig hw;
-  hw.act_depth = 131072;
-  hw.max_row_len = 8192;
+  hw.bank_bytes = 65536;
+  hw.max_conv_row = 8192;
   hw.cache_words = 2048;
   return hw;
 }
@@ -53,18 +53,8 @@ CompileOptions options_for(const Model& m, Format f, bool bitserial, bool auto_f
   return o;
 }
 
-std::vector<LayerStats> cycles_of(const Program& p) {
-  std::vector<LayerStats> out;
-  for (const LayerCycles& c : predict_cycles(p.image, p.prog_base, p.hw)) {
-    LayerStats s;
-    s.cycles = c.cycles;
-    s.entries = c.entries;
-    s.bytes_read = c.bytes_read;
-    s.bytes_written = c.bytes_written;
-    out.push_back(s);
-  }
-  return out;
-}
+std::vector<LayerStats> cycles_of(const Program& p) { return predict_cycles(p.image, p.prog_base, p.hw); }
+uint64_t first_cycles(const Program& p) { return cycles_of(p)[0][hw::StCycles]; }
 
 std::string fmt(const char* f, double v) {
   char b[64];
@@ -89,8 +79,8 @@ int main(int argc, char** argv) {
      << "`). Cycles are those of the cycle model, which equals the RTL cycle for cycle with an ideal memory "
         "(checked per layer in tests/accel on random programs";
   if (rtl_check) md << ", and by this benchmark on the LeNet and MLP workloads, see the last section";
-  md << "). Definitions: docs/metrics.md. Default build: 8 lanes (batch 8), 64-bit memory port; the VGG shape "
-        "uses a build with larger buffers (ActDepth 131072, MaxRowLen 8192, CacheWords 2048).\n\n";
+  md << "). Definitions: docs/metrics.md. Default build: 8 columns x 8 lanes, batch 1, 64-bit memory port; the VGG shape "
+        "uses a build with larger buffers (BankBytes 65536, MaxConvRow 8192, CacheWords 2048).\n\n";
 
   const HwConfig hw_default;
   const HwConfig hw_big = big_hw();
@@ -133,7 +123,7 @@ int main(int argc, char** argv) {
     md << "### " << n.name << "\n\n| mode |";
     const Model probe = synth_model("probe", n.C, n.H, n.W, n.specs, WeightType::kTernary, n.sparsity, 8, 1, true);
     for (const Layer& L : probe.layers) md << " " << L.name << (L.type == LayerType::kMaxPool ? " (pool)" : "") << " |";
-    md << " cycles/batch | min conv/fc util |\n|---|";
+    md << " cycles/image | min conv/fc util |\n|---|";
     for (size_t i = 0; i < probe.layers.size(); ++i) md << "---|";
     md << "---|---|\n";
     for (const Mode& mo : modes) {
@@ -197,7 +187,7 @@ int main(int argc, char** argv) {
       uint64_t cyc[4] = {0, 0, 0, 0};
       for (int f = 0; f < 4; ++f) {
         const Program p = compile(m, hw_default, options_for(m, static_cast<Format>(f), false));
-        cyc[f] = cycles_of(p)[0].cycles;
+        cyc[f] = first_cycles(p);
       }
       const double lim = 1.0 / density;
       md << "| " << lname << " | " << fmt("%.0f%%", 100 * z) << " | " << fmt("%.2f", lim) << " | " << cyc[0] << " | "
@@ -228,7 +218,7 @@ int main(int argc, char** argv) {
       m.layers[0].act_bits = b;
       validate_model(m, "bitserial");
       const Program p = compile(m, hw_default, options_for(m, Format::kRle, true));
-      const uint64_t c = cycles_of(p)[0].cycles;
+      const uint64_t c = first_cycles(p);
       if (b == 8) c8 = c;
       const double ratio = static_cast<double>(c) / static_cast<double>(c8);
       worst_bs = std::max(worst_bs, std::abs(ratio / (b / 8.0) - 1.0));
@@ -241,9 +231,9 @@ int main(int argc, char** argv) {
   // ------------------------------------------------------------------ simulation speed
   if (rtl_check) {
     md << "## RTL check and simulation speed\n\nThe Verilated default build (`Vtern_default`) and the golden model "
-          "(functional model + cycle model) on one batch of 8 images; every layer's RTL cycles compared with the "
-          "cycle model.\n\n| workload | RTL cycles | RTL cycles/s | golden batches/s | reference images/s | layer "
-          "cycle mismatches |\n|---|---|---|---|---|---|\n";
+          "(functional model + cycle model) on one image; every layer's RTL statistics record compared with the "
+          "cycle model.\n\n| workload | RTL cycles | RTL cycles/s | RTL images/s | golden images/s | reference images/s | "
+          "layer record mismatches |\n|---|---|---|---|---|---|---|\n";
     RtlBackend<Vtern_default> rtl;
     GoldenBackend gold;
     int mismatches = 0;
@@ -258,31 +248,27 @@ int main(int argc, char** argv) {
     for (auto& [wname, m] : work) {
       Program p = compile(m, hw_default, options_for(m, Format::kRle, false, true));
       std::mt19937_64 rng(5);
-      std::vector<std::vector<uint8_t>> imgs;
-      for (int l = 0; l < 8; ++l) {
-        std::vector<uint8_t> img(static_cast<size_t>(m.in_C) * m.in_H * m.in_W);
-        for (auto& px : img) px = static_cast<uint8_t>(rng() % 256);
-        imgs.push_back(img);
-      }
-      place_inputs(p, imgs);
+      std::vector<uint8_t> img(static_cast<size_t>(m.in_C) * m.in_H * m.in_W);
+      for (auto& px : img) px = static_cast<uint8_t>(rng() % 256);
+      place_input(p, img);
       auto t0 = Clock::now();
-      const BatchResult r = rtl.run(p);
+      const RunOutcome r = rtl.run(p);
       auto t1 = Clock::now();
-      const BatchResult g = gold.run(p);
+      const RunOutcome g = gold.run(p);
       auto t2 = Clock::now();
-      for (int l = 0; l < 8; ++l) run_reference(m, imgs[l]);
+      run_reference(m, img);
       auto t3 = Clock::now();
       if (!r.ok || !g.ok) {
         std::cerr << "bench: run failed: " << r.message << g.message << "\n";
         return 1;
       }
       int mm = 0;
-      for (size_t i = 0; i < p.layers.size(); ++i) mm += r.stats[i].cycles != g.stats[i].cycles;
+      for (size_t i = 0; i < p.layers.size(); ++i) mm += r.stats[i] != g.stats[i];
       mismatches += mm;
       const double rs = std::chrono::duration<double>(t1 - t0).count();
       md << "| " << wname << " | " << r.run_cycles << " | " << fmt("%.0f", r.run_cycles / rs) << " | "
-         << fmt("%.2f", 1.0 / std::chrono::duration<double>(t2 - t1).count()) << " | "
-         << fmt("%.1f", 8.0 / std::chrono::duration<double>(t3 - t2).count()) << " | " << mm << " |\n";
+         << fmt("%.2f", 1.0 / rs) << " | " << fmt("%.2f", 1.0 / std::chrono::duration<double>(t2 - t1).count())
+         << " | " << fmt("%.1f", 1.0 / std::chrono::duration<double>(t3 - t2).count()) << " | " << mm << " |\n";
     }
     md << "\nSpeeds are wall-clock on a shared 2-core machine: compare them with each other, not across machines.\n";
     if (mismatches) {

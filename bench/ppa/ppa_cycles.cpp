@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
   using namespace tern;
   CLI::App app{"Cycles of a benchmark network on one Tern build (cycle model), as JSON"};
   std::string net = "lenet", wtype = "ternary", format = "auto", model_path;
-  int lanes = 8, act_bits = 8;
+  int act_bits = 8;
   double sparsity = 0.9;
   bool bitserial = false;
   uint64_t seed = 42;
@@ -134,13 +134,16 @@ int main(int argc, char** argv) {
   app.add_option("--wtype", wtype, "int8 ternary binary log2 addnet2 addnet3 addnet4")->capture_default_str();
   app.add_option("--format", format, "auto (dense if no zeros, else rle) | dense | rle | bitmap | csc")
       ->capture_default_str();
-  app.add_option("--lanes", lanes)->capture_default_str();
+  app.add_option("--cols", hw.cols)->capture_default_str();
+  app.add_option("--lanes", hw.lanes)->capture_default_str();
+  app.add_option("--pack", hw.pack, "1 or 8")->capture_default_str();
+  app.add_option("--rq-units", hw.rq_units)->capture_default_str();
   app.add_option("--act-bits", act_bits, "hidden activation bits (1..8)")->capture_default_str();
   app.add_option("--sparsity", sparsity, "probability of a zero weight")->capture_default_str();
   app.add_flag("--bitserial", bitserial, "run every weight layer on the bit-serial datapath");
   app.add_option("--seed", seed)->capture_default_str();
-  app.add_option("--act-depth", hw.act_depth)->capture_default_str();
-  app.add_option("--max-row-len", hw.max_row_len)->capture_default_str();
+  app.add_option("--bank-bytes", hw.bank_bytes)->capture_default_str();
+  app.add_option("--max-conv-row", hw.max_conv_row)->capture_default_str();
   app.add_option("--cache-words", hw.cache_words)->capture_default_str();
   app.add_option("--mac-types", mac_types, "build mask (default: the weight type, none if bit-serial)");
   CLI11_PARSE(app, argc, argv);
@@ -154,7 +157,6 @@ int main(int argc, char** argv) {
       m = net == "mlp" ? synth_model(1, 28, 28, mlp_specs(), wt, sparsity, act_bits, seed)
                        : synth_model(1, 28, 28, lenet_specs(), wt, sparsity, act_bits, seed);
     }
-    hw.lanes = lanes;
     hw.bitserial = true;
     uint32_t types = 0;
     for (const Layer& L : m.layers) {
@@ -178,12 +180,7 @@ int main(int argc, char** argv) {
     int64_t macs = 0, macs_nz = 0, weights = 0, nnz = 0;
     js << "{\"layers\": [";
     for (size_t i = 0; i < p.layers.size(); ++i) {
-      LayerStats s;
-      s.cycles = cyc[i].cycles;
-      s.entries = cyc[i].entries;
-      s.bytes_read = cyc[i].bytes_read;
-      s.bytes_written = cyc[i].bytes_written;
-      const LayerMetrics lm = layer_metrics(m, p, i, s);
+      const LayerMetrics lm = layer_metrics(m, p, i, cyc[i]);
       total += lm.cycles;
       macs += lm.macs;
       macs_nz += lm.macs_nz;
@@ -196,8 +193,8 @@ int main(int argc, char** argv) {
          << ", \"nnz\": " << lm.nnz << ", \"ideal\": " << lm.ideal << ", \"utilisation\": " << lm.utilisation
          << "}";
     }
-    js << "], \"model\": " << q(m.name) << ", \"lanes\": " << lanes << ", \"batch\": " << lanes
-       << ", \"cycles_batch\": " << total << ", \"cycles_per_image\": " << static_cast<double>(total) / lanes
+    js << "], \"model\": " << q(m.name) << ", \"cols\": " << hw.cols << ", \"lanes\": " << hw.lanes
+       << ", \"batch\": 1, \"cycles_per_image\": " << total
        << ", \"macs_per_image\": " << macs << ", \"macs_nz_per_image\": " << macs_nz << ", \"weights\": " << weights
        << ", \"nnz\": " << nnz << "}\n";
     std::cout << js.str();

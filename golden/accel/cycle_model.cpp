@@ -1,9 +1,10 @@
-// Engine cycle model: per-phase lengths (DESC, CHECK, SETUP, LOAD, DRAIN) in closed form and a
-// register-level simulation of RUN and POOL, mirroring rtl/core/tern_engine.sv and tern_wfetch.sv.
+// Engine v2 cycle model: fixed phase lengths in closed form and a register-level simulation of RUN and
+// POOL, mirroring rtl/core/tern_{fetch,feed,colseq,column,rq_pool,pool,writer,seq}.sv.
 #include "golden/accel/cycle_model.hpp"
 
 #include <array>
 #include <deque>
+#include <memory>
 #include <stdexcept>
 
 #include "golden/decomp_model.hpp"
@@ -12,322 +13,590 @@ namespace tern {
 
 namespace {
 
-constexpr int kOutFifo = 8;  // tern_engine OFifo
+constexpr int kWDepth = 8;   // writer chunk FIFO (tern_core WDepth)
+constexpr int kStDepth = 4;  // writer store FIFO
 
-// Output FIFO + memory writer + write responses (ideal memory), shared by RUN and POOL.
-struct Writer {
-  int wpe = 0;         // words per element - 1
-  bool store = false;
-  int count = 0;       // FIFO entries
-  int sub = 0;         // word within the element
-  int wr_out = 0;      // outstanding write requests
-  int rsp_due = 0;     // write responses arriving this cycle (requests of the previous cycle)
-  uint64_t bytes = 0;
+int popcount8(uint32_t v) {
+  int n = 0;
+  for (int b = 0; b < 8; ++b) n += (v >> b) & 1u;
+  return n;
+}
 
-  bool of_valid() const { return count != 0; }
-  // One cycle: `push` = a result enters the FIFO at the edge. Returns whether a word was written.
-  bool step(bool push) {
-    const bool fire = of_valid();  // wr_req_ready = 1
-    const bool pop = fire && sub == wpe;
-    const int rsp = rsp_due;
+// ---------------------------------------------------------------------------------------------- memory
+// Ideal memory seen by the engine's write port: a write fired now is answered next cycle.
+struct WritePort {
+  int out = 0;      // outstanding writes
+  int rsp_due = 0;  // responses this cycle
+  void step(bool fire) {
+    out += (fire ? 1 : 0) - (rsp_due && out ? 1 : 0);
     rsp_due = fire ? 1 : 0;
-    wr_out += (fire ? 1 : 0) - (rsp && wr_out != 0 ? 1 : 0);
-    if (fire) {
-      sub = sub == wpe ? 0 : sub + 1;
-      bytes += 8;
-    }
-    count += (push ? 1 : 0) - (pop ? 1 : 0);
-    return fire;
   }
-  bool idle() const { return count == 0 && wr_out == 0; }
 };
 
-// tern_wfetch with an ideal memory.
-struct Fetcher {
+// ---------------------------------------------------------------------------------------------- fetcher
+// tern_fetch with an ideal memory.
+struct Fetch {
   enum State { kIdle, kHead, kRow, kWait } state = kIdle;
   uint64_t addr = 0;
-  int blk = 0, num = 0, issued = 0;
-  int64_t rows_req = 0, rsp_cnt = 0, row_words = 0;
-  std::array<bool, 2> full{false, false};
-  std::array<int64_t, 2> rw{0, 0};
-  bool rsp_pending = false;  // a request of the previous cycle answers now
+  int slot = 0, num = 0, col = 0, bank = 0, issued = 0, cols = 1;
+  int64_t rows_req = 0, rsp_cnt = 0, rw = 0;
+  std::vector<uint8_t> full;  // [2c + b]
+  bool rsp_pending = false;
   uint64_t rsp_data = 0;
   uint64_t bytes = 0;
 
-  void start(uint64_t base, int n) {
+  void start(uint64_t base, int n, int c) {
+    cols = c;
+    full.assign(static_cast<size_t>(2 * c), 0);
     state = n == 0 ? kIdle : kHead;
     addr = base;
-    blk = 0;
+    slot = col = bank = issued = 0;
+    rows_req = rsp_cnt = 0;
     num = n;
-    issued = 0;
-    rsp_cnt = 0;
-    rows_req = 0;
-    full = {false, false};
   }
-  // One cycle; `release` = the compute side's release pulses this cycle.
-  void step(const std::vector<uint64_t>& mem, std::array<bool, 2> release) {
-    const int bank = blk & 1;
+  bool busy() const { return state != kIdle; }
+  void step(const std::vector<uint64_t>& mem, const std::vector<uint8_t>& release) {
     const bool rsp_valid = rsp_pending;
     const uint64_t data = rsp_data;
+    const bool bfull = full[static_cast<size_t>(2 * col + bank)];
+    const bool fin = state == kRow && rsp_valid && rsp_cnt == rw + 1;
     bool req = false;
-    State nstate = state;
-    int nissued = issued, nblk = blk;
-    int64_t nrows = rows_req, nrsp = rsp_cnt, nrw = row_words;
-    std::array<bool, 2> nfull{full[0] && !release[0], full[1] && !release[1]};
-    bool final_rsp = false;
+    State ns = state;
+    int nissued = issued, nslot = slot, ncol = col, nbank = bank;
+    int64_t nrows = rows_req, nrsp = rsp_cnt, nrw = rw;
+    std::vector<uint8_t> nfull(full.size());
+    for (size_t i = 0; i < full.size(); ++i) nfull[i] = full[i] && !release[i];
     switch (state) {
       case kIdle: break;
       case kHead:
-        if (!full[bank] && issued != 2) {
+        if (!bfull && issued != 2) {
           req = true;
           ++nissued;
         }
         if (rsp_valid && rsp_cnt == 0) {
           nrw = static_cast<int64_t>(data & 0xffff);
-          nstate = kRow;  // programs are checked beforehand: the header is valid
+          ns = kRow;  // checked programs: the header is valid
         }
         break;
       case kRow:
         if (issued != 2) {
           req = true;
           ++nissued;
-        } else if (rows_req != row_words) {
+        } else if (rows_req != rw) {
           req = true;
           ++nrows;
         }
-        if (rsp_valid && rsp_cnt == row_words + 1) {
-          final_rsp = true;
-          nfull[bank] = true;
-          nblk = blk + 1;
+        if (fin) {
+          nfull[static_cast<size_t>(2 * col + bank)] = 1;
+          nslot = slot + 1;
           nissued = 0;
           nrows = 0;
           nrsp = 0;
-          nstate = (blk + 1 == num) ? kIdle : kHead;
+          if (col == cols - 1) {
+            ncol = 0;
+            nbank = !bank;
+          } else {
+            ncol = col + 1;
+          }
+          ns = (slot + 1 == num) ? kIdle : kHead;
         }
         break;
       case kWait: break;
     }
-    if (rsp_valid && !final_rsp) ++nrsp;
-    if (rsp_valid && rsp_cnt == 0) rw[bank] = static_cast<int64_t>(data & 0xffff);
-    // memory: this cycle's request answers next cycle
+    if (rsp_valid && !fin) ++nrsp;
     rsp_pending = req;
     if (req) {
       rsp_data = mem.at(addr / 8);
       addr += 8;
       bytes += 8;
     }
-    state = nstate;
+    state = ns;
     issued = nissued;
-    blk = nblk;
+    slot = nslot;
+    col = ncol;
+    bank = nbank;
     rows_req = nrows;
     rsp_cnt = nrsp;
-    row_words = nrw;
+    rw = nrw;
     full = nfull;
   }
 };
 
-struct RunResult {
-  uint64_t cycles = 0, entries = 0, skipped = 0, stall_fetch = 0, stall_out = 0, stall_dec = 0;
+// ---------------------------------------------------------------------------------------------- dense8
+// tern_decomp_dense8 (packed dense ternary/binary rows), control only.
+struct Dense8 {
+  bool run = false, err = false, tern = false, sv = false, wl = false;
+  uint32_t len = 0, idx = 0;
+  int ptr = 0;
+  struct Out {
+    bool valid, word_ready, busy, last;
+  };
+  Out eval(bool start, uint32_t row_len, int wtype, bool word_valid, bool word_last, bool go_ok_ext) const {
+    (void)word_last;
+    (void)go_ok_ext;
+    const bool final_e = idx + 8 == len;
+    const bool slot_end = tern ? ptr == 3 : ptr == 7;
+    const bool valid = run && sv;  // checked programs: no error
+    const bool fire = valid;
+    const bool cfg_ok = row_len != 0 && row_len % 8 == 0 &&
+                        (wtype == static_cast<int>(WeightType::kTernary) || wtype == static_cast<int>(WeightType::kBinary));
+    const bool go = start && !err && (!run || (fire && final_e));
+    Out o{};
+    o.valid = valid;
+    o.last = final_e;
+    o.busy = run;
+    o.word_ready = (go && cfg_ok) || (run && (!sv || (fire && slot_end && !final_e)));
+    (void)word_valid;
+    return o;
+  }
+  void tick(bool start, uint32_t row_len, int wtype, bool word_valid, bool word_last, bool clear) {
+    const Out o = eval(start, row_len, wtype, word_valid, word_last, true);
+    const bool final_e = idx + 8 == len;
+    const bool slot_end = tern ? ptr == 3 : ptr == 7;
+    const bool fire = o.valid;
+    const bool go = start && !err && (!run || (fire && final_e));
+    const bool load = word_valid && o.word_ready;
+    if (clear) {
+      run = err = sv = false;
+      return;
+    }
+    const bool cfg_ok = row_len != 0 && row_len % 8 == 0;
+    if (go) {
+      run = cfg_ok;
+      sv = load;
+      len = row_len;
+      idx = 0;
+      ptr = 0;
+      tern = wtype == static_cast<int>(WeightType::kTernary);
+    } else {
+      if (fire && final_e) run = false;
+      if (load) sv = true;
+      else if (fire && slot_end) sv = false;
+      if (fire) {
+        idx += 8;
+        ptr = slot_end ? 0 : ptr + 1;
+      }
+    }
+    if (load) wl = word_last;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------- column
+// One column: tern_feed, the decompressor, tern_colseq and the entry pipeline's group-end tokens.
+struct Column {
+  // layer constants
+  int passes = 0, gy_n = 1, gx_n = 1, planes = 1, code_bits = 0, wtype = 0;
+  int64_t reps = 0;
+  bool pack = false;
+  uint32_t row_len = 0;
+  std::vector<uint64_t> blk;  // per pass: address of the block's header word 0
+  // feeder (tern_feed)
+  enum FState { kIdle, kHead0, kHead1, kRow, kWait } fs = kIdle;
+  int fpass = 0;
+  int64_t rep = 0, w = 0, rw = 0;
+  bool rd = false, rd_last = false, head0 = false;
+  uint64_t rdata = 0;
+  std::deque<std::pair<uint64_t, bool>> fifo;
+  // decompressor
+  std::unique_ptr<DecompModel> dec;
+  Dense8 d8;
+  // row sequencer (tern_colseq)
+  int pass = 0, gy = 0, gx = 0, plane = 0, out = 0, pend = 0;
+  bool left = true, cur_lastpl = false;
+  // group-end tokens at S1..S4 and the done pulse (S5)
+  std::array<bool, 4> lastg{};
+  bool done_grp = false;
+
+  // combinational results of one cycle
+  DecompIn din;
+  bool dvalid = false, dlast = false, dempty = false, dbusy = false, start = false;
+  bool can_read = false, hdr_ok = false, grp_ok = false;
+
+  void comb() {
+    din = DecompIn{};
+    din.row_len = row_len;
+    din.code_bits = code_bits;
+    din.wtype = wtype;
+    din.word_valid = !fifo.empty();
+    if (!fifo.empty()) {
+      din.word = fifo.front().first;
+      din.word_last = fifo.front().second;
+    }
+    din.ready = true;
+    if (pack) {
+      const auto p = d8.eval(false, row_len, wtype, din.word_valid, din.word_last, true);
+      dvalid = p.valid;
+      dlast = p.last;
+      dempty = false;
+      dbusy = p.busy;
+    } else {
+      const DecompOut p = dec->eval(din);
+      if (p.err) throw std::runtime_error("cycle model: decompressor error in a checked program");
+      dvalid = p.valid;
+      dlast = p.last;
+      dempty = p.empty;
+      dbusy = p.busy;
+    }
+    hdr_ok = (fs == kRow || fs == kWait) && fpass == pass;
+    grp_ok = plane != 0 || out != 2;
+    start = left && (!dbusy || (dvalid && dlast)) && hdr_ok && grp_ok;
+    can_read = fs == kRow && static_cast<int>(fifo.size()) + (rd ? 1 : 0) < 2;
+  }
+  bool release_now() const { return can_read && w == rw - 1 && rep == reps - 1; }
+  int release_bank() const { return fpass & 1; }
+  // statistics class: 0 entry, 1 fetch, 2 balance, 3 out, 4 dec
+  int state_class(bool others_left, bool barrier_ok) const {
+    if (dvalid) return 0;
+    if (!left) return others_left ? 2 : 3;
+    if (!dbusy && !hdr_ok) return 1;
+    if (!dbusy && !grp_ok) return pend == 0 ? 4 : (!barrier_ok ? 2 : 3);
+    return 4;
+  }
+
+  void tick(const std::vector<uint64_t>& mem, const std::vector<uint8_t>& full, bool drained) {
+    // decompressor with the start decision
+    din.start = start;
+    bool word_ready;
+    if (pack) {
+      word_ready = d8.eval(start, row_len, wtype, din.word_valid, din.word_last, true).word_ready;
+      d8.tick(start, row_len, wtype, din.word_valid, din.word_last, false);
+    } else {
+      word_ready = dec->eval(din).word_ready;
+      dec->tick(din);
+    }
+    const bool pop = din.word_valid && word_ready;
+    // group-end tokens
+    const bool lastg_d = dvalid && dlast && cur_lastpl;
+    const bool done_now = done_grp;
+    done_grp = lastg[3];
+    lastg = {lastg_d, lastg[0], lastg[1], lastg[2]};
+    // feeder (uses the row sequencer's registers before this edge)
+    const bool last_started = !left || pass != fpass;
+    const bool full_now = fpass < passes && full.at(static_cast<size_t>(fpass & 1));
+    const bool last_word = w == rw - 1, last_rep = rep == reps - 1;
+    FState nfs = fs;
+    bool re = false;
+    int64_t raddr = 0;
+    switch (fs) {
+      case kIdle:
+        if (full_now) {
+          re = true;
+          raddr = 0;
+          nfs = kHead0;
+        }
+        break;
+      case kHead0:
+        re = true;
+        raddr = 1;
+        nfs = kHead1;
+        break;
+      case kHead1: nfs = kRow; break;
+      case kRow:
+        if (can_read) {
+          re = true;
+          raddr = w + 2;
+          if (last_word && last_rep) nfs = kWait;
+        }
+        break;
+      case kWait:
+        if (last_started) nfs = kIdle;
+        break;
+    }
+    // FIFO: pop what the decompressor took, push the read of the previous cycle
+    if (pop) fifo.pop_front();
+    if (rd) fifo.emplace_back(rdata, rd_last);
+    if (head0) rw = static_cast<int64_t>(rdata & 0xffff);
+    rd_last = can_read && last_word;
+    if (fs == kHead1) {
+      rep = 0;
+      w = 0;
+    } else if (can_read) {
+      if (last_word) {
+        w = 0;
+        ++rep;
+      } else {
+        ++w;
+      }
+    }
+    rd = can_read;
+    head0 = fs == kIdle && nfs == kHead0;
+    if (re) rdata = mem.at(blk.at(static_cast<size_t>(fpass)) / 8 + static_cast<uint64_t>(raddr));
+    if (fs == kWait && nfs == kIdle) ++fpass;
+    fs = nfs;
+    // row sequencer
+    const bool first_pl = plane == 0, last_pl = plane == planes - 1;
+    out += (start && first_pl ? 1 : 0) - (drained ? 1 : 0);
+    pend += (done_now ? 1 : 0) - (drained ? 1 : 0);
+    if (start) {
+      cur_lastpl = last_pl;
+      if (!last_pl) {
+        ++plane;
+      } else {
+        plane = 0;
+        if (gx != gx_n - 1) {
+          ++gx;
+        } else {
+          gx = 0;
+          if (gy != gy_n - 1) {
+            ++gy;
+          } else {
+            gy = 0;
+            if (pass == passes - 1) left = false;
+            ++pass;
+          }
+        }
+      }
+    }
+  }
+};
+
+struct PhaseResult {
+  uint64_t cycles = 0, entries = 0, groups = 0;
+  uint64_t st[5] = {0, 0, 0, 0, 0};
   uint64_t bytes_read = 0, bytes_written = 0;
 };
 
-RunResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, const HwConfig& hw,
-                       const FormatParams& fp) {
-  RunResult res;
-  const int64_t crs = int64_t{d.C} * d.R * d.S;
+// ---------------------------------------------------------------------------------------------- writer
+struct Chunk {
+  int64_t idx = 0;  // element index of the first channel
+  uint32_t mask = 0;
+};
+// tern_writer (chunk FIFO, register stage, store FIFO) and the ideal memory's write port.
+struct Writer {
+  bool store = false, raw = false;
+  std::deque<Chunk> ck;
+  int sub = 0;
+  bool w_v = false, w_mem = false;
+  int w_bytes = 0;
+  std::deque<int> st;  // store FIFO: bytes written by each word
+  uint64_t bytes = 0;
+  WritePort port;
+
+  static int nwords(const Chunk& c) {
+    int nch = 0;
+    for (int j = 0; j < 8; ++j)
+      if ((c.mask >> j) & 1u) nch = j;
+    return (nch + static_cast<int>(c.idx & 1)) >> 1;
+  }
+  static int raw_bytes(const Chunk& c, int s) {
+    int n = 0;
+    for (int j = 0; j < 8; ++j)
+      if (((c.mask >> j) & 1u) && ((static_cast<int>(c.idx & 1) + j) >> 1) == s) n += 4;
+    return n;
+  }
+  int count() const { return static_cast<int>(ck.size()); }
+  bool idle() const { return ck.empty() && !w_v && st.empty(); }
+  bool done() const { return idle() && port.out == 0; }
+  // One cycle; `push` = a chunk enters the FIFO at the edge.
+  void step(const Chunk* push) {
+    const bool fire = !st.empty();  // the memory accepts at once
+    const bool cv = !ck.empty();
+    const bool st_room = !store || static_cast<int>(st.size()) + (w_v && w_mem ? 1 : 0) < kStDepth;
+    const bool pop = cv && st_room && (!raw || sub == nwords(ck.front()));
+    const int bytes_now = (cv && st_room) ? (raw ? raw_bytes(ck.front(), sub) : popcount8(ck.front().mask)) : 0;
+    port.step(fire);
+    if (fire) {
+      bytes += static_cast<uint64_t>(st.front());
+      st.pop_front();
+    }
+    if (w_v && w_mem) st.push_back(w_bytes);
+    if (cv && st_room && raw) sub = (sub == nwords(ck.front())) ? 0 : sub + 1;
+    w_v = cv && st_room;
+    w_mem = cv && st_room && store;
+    w_bytes = bytes_now;
+    if (pop) ck.pop_front();
+    if (push) ck.push_back(*push);
+  }
+};
+
+// ---------------------------------------------------------------------------------------------- RUN
+PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, const HwConfig& hw,
+                         const FormatParams& fp) {
+  PhaseResult res;
+  const int C = hw.cols, L = hw.lanes, U = hw.rq_units;
+  const bool fc = d.op == Op::kFc;
+  const Pitch pin = pitch_of(d.C, d.W), pout = pitch_of(d.M, d.F);
+  const int passes = (d.M + C - 1) / C;
+  const int rem = (d.M % C) == 0 ? C : d.M % C;
+  const int gy_n = fc ? 1 : d.eb, gx_n = fc ? 1 : d.F;
   const int planes = d.bitserial ? d.act_bits : 1;
-  const int64_t reps_per_filter = int64_t{d.E} * d.F * planes;
-  const int64_t reps_total = reps_per_filter * d.M;
-  const int cb = stream_code_bits(static_cast<WeightType>(d.wtype));
+  const auto wt = static_cast<WeightType>(d.wtype);
 
-  Fetcher wf;
-  wf.start(d.wgt_addr, d.M);
-  Writer wr;
-  wr.store = d.store_output;
-  wr.wpe = (d.out_mode == 2 && hw.lanes > 2) ? hw.lanes / 2 - 1 : 0;
-  DecompModel dec(static_cast<Format>(d.fmt), fp);
-  dec.reset();
-
-  // feeder
-  bool fd_active = false;
-  int fd_m = 0;
-  int64_t fd_rep = 0, fd_w = 0;
-  bool fd_rd = false, fd_rd_last = false;
-  uint64_t fd_rd_word = 0;
-  std::deque<std::pair<uint64_t, bool>> wq;  // word FIFO, depth 2
-  int pf_count = 0;
-  // context
-  int cx_m = 0, cx_y = 0, cx_x = 0, cx_plane = 0;
-  int64_t cx_ent = 0;
-  bool run_done = false;
-  int64_t st_cnt = 0;
-  // pipeline (pixel-end tokens)
-  bool s1_v = false, s1_lp = false, s1_lf = false, s2_v = false, s2_lp = false, s2_lf = false;
-  bool s3_v = false, s3_lf = false, s4_v = false, s5_v = false, s6_v = false;
-  int inflight = 0;
-
-  // address of each filter's row words (after its two header words)
-  std::vector<uint64_t> row_addr(d.M);
-  for (uint64_t a = d.wgt_addr, m = 0; m < d.M; ++m) {
-    row_addr[m] = a + 16;
+  std::vector<uint64_t> slot_addr(static_cast<size_t>(d.M));
+  for (uint64_t a = d.wgt_addr, s = 0; s < d.M; ++s) {
+    slot_addr[s] = a;
     a += 16 + 8 * (mem.at(a / 8) & 0xffff);
   }
+  std::vector<Column> cols(static_cast<size_t>(C));
+  for (int c = 0; c < C; ++c) {
+    Column& k = cols[static_cast<size_t>(c)];
+    k.passes = c < rem ? passes : passes - 1;
+    k.gy_n = gy_n;
+    k.gx_n = gx_n;
+    k.planes = planes;
+    k.reps = int64_t{gy_n} * gx_n * planes;
+    k.pack = d.pack;
+    k.row_len = fc ? static_cast<uint32_t>(static_cast<int64_t>(d.H) << pin.lrow)
+                   : static_cast<uint32_t>(int64_t{d.C} * d.R * d.S);
+    k.code_bits = stream_code_bits(wt);
+    k.wtype = d.wtype;
+    k.left = k.passes != 0;
+    if (!d.pack) {
+      k.dec = std::make_unique<DecompModel>(static_cast<Format>(d.fmt), fp);
+      k.dec->reset();
+    }
+    for (int j = 0; j < k.passes; ++j) k.blk.push_back(slot_addr[static_cast<size_t>(j * C + c)]);
+  }
+
+  Fetch fetch;
+  fetch.start(d.wgt_addr, d.M, C);
+  Writer wr;
+  wr.store = d.store_output;
+  wr.raw = d.out_mode == hw::OutRaw;
+  // requantiser pool (tern_rq_pool)
+  int q_pass = 0, q_gy = 0, q_gx = 0, q_l = 0, q_k = 0;
+  bool q_busy = false;
+  std::array<bool, 3> infl{};
+  std::array<Chunk, 3> infl_ck{};
+  const int chunks = C / U;
 
   for (uint64_t cyc = 0;; ++cyc) {
-    if (cyc > (uint64_t{1} << 40)) throw std::runtime_error("cycle model: RUN does not finish");
-    // ---- finish condition (evaluated on current registers, as state_d)
-    const bool finished = run_done && !s1_v && !s2_v && !s3_v && !s4_v && !s5_v && !s6_v && !wr.of_valid() &&
-                          wr.wr_out == 0;
+    if (cyc > (uint64_t{1} << 36)) throw std::runtime_error("cycle model: RUN does not finish");
     res.cycles = cyc + 1;
-    // ---- combinational
-    const int fb = fd_m & 1;
-    const int64_t fd_rw = wf.rw[fb];
-    const bool pf_full = pf_count == 4;
-    const bool fd_start = !fd_active && fd_m < d.M && wf.full[fb] && !pf_full;
-    const bool fd_can_read = fd_active && (static_cast<int>(wq.size()) + (fd_rd ? 1 : 0) < 2);
-    std::array<bool, 2> release{false, false};
-    if (fd_can_read && fd_w == fd_rw - 1 && fd_rep == reps_per_filter - 1) release[fb] = true;
-
-    const bool credit_ok = !d.store_output || (wr.count + inflight < kOutFifo);
-    DecompIn in;
-    in.row_len = static_cast<uint32_t>(crs);
-    in.code_bits = cb;
-    in.wtype = d.wtype;
-    in.word_valid = !wq.empty();
-    if (!wq.empty()) {
-      in.word = wq.front().first;
-      in.word_last = wq.front().second;
+    // requantiser pool
+    const bool q_left = q_pass < passes;
+    std::vector<bool> act(static_cast<size_t>(C));
+    bool barrier_ok = q_left;
+    for (int c = 0; c < C; ++c) {
+      act[static_cast<size_t>(c)] = q_left && (q_pass != passes - 1 || c < rem);
+      if (act[static_cast<size_t>(c)] && cols[static_cast<size_t>(c)].pend == 0) barrier_ok = false;
     }
-    in.ready = credit_ok;
-    in.start = false;
-    DecompOut out = dec.eval(in);
-    const bool dc_fire = out.valid && in.ready;
-    const bool dc_fire_last = dc_fire && out.last;
-    in.start = st_cnt < reps_total && (!out.busy || dc_fire_last);
-    out = dec.eval(in);
-    if (out.err) throw std::runtime_error("cycle model: decompressor error in a checked program");
-    const bool wq_pop = !wq.empty() && out.word_ready;
-
-    const bool last_plane = cx_plane == planes - 1;
-    const bool cx_last_pix = out.last && last_plane;
-    const bool cx_last_filter = cx_last_pix && cx_y == d.E - 1 && cx_x == d.F - 1;
-
-    // statistics (RUN only; none counted in the cycle that leaves RUN? counted: lc_on covers RUN)
-    const bool st_out = !run_done && out.valid && !in.ready;
-    const bool st_fetch = !run_done && !dc_fire && !out.valid && wq.empty() && fd_m < d.M && !fd_active && !wf.full[fb];
-    const bool st_dec = !run_done && !dc_fire && !st_out && !st_fetch;
-    res.stall_out += st_out;
-    res.stall_fetch += st_fetch;
-    res.stall_dec += st_dec;
-    if (dc_fire && !out.empty) ++res.entries;
-    if (dc_fire_last) res.skipped += static_cast<uint64_t>(crs - cx_ent - (out.empty ? 0 : 1));
-
-    const bool out_v = s6_v;
-    const bool pix_in = dc_fire && cx_last_pix;
-
-    // ---- sequential updates
-    dec.tick(in);
-    // word FIFO: push the cache read of the previous cycle, pop what the decompressor took
-    if (wq_pop) wq.pop_front();
-    if (fd_rd) wq.emplace_back(fd_rd_word, fd_rd_last);
-    // feeder: the cache read issued now returns its word next cycle
-    fd_rd = fd_can_read;
-    if (fd_can_read) {
-      fd_rd_last = fd_w == fd_rw - 1;
-      fd_rd_word = mem.at(row_addr[static_cast<size_t>(fd_m)] / 8 + static_cast<uint64_t>(fd_w));
+    const int y = q_l * gy_n + q_gy;
+    const bool row_ok = y < d.E;
+    uint32_t mask = 0;
+    for (int u = 0; u < U; ++u)
+      if (act[static_cast<size_t>(q_k * U + u)]) mask |= 1u << u;
+    const bool chunk = row_ok && mask != 0;
+    const bool lane_end = !row_ok || q_k == chunks - 1;
+    const bool credit_ok = wr.count() + infl[0] + infl[1] + infl[2] < kWDepth;
+    const bool issue = (q_busy || barrier_ok) && (credit_ok || !chunk);
+    const bool last_issue = issue && q_l == L - 1 && lane_end;
+    const bool rq_done = !q_left && !infl[0] && !infl[1] && !infl[2];
+    // columns
+    for (auto& k : cols) k.comb();
+    std::vector<uint8_t> release(static_cast<size_t>(2 * C), 0);
+    int n_left = 0;
+    for (const auto& k : cols) n_left += k.left;
+    for (int c = 0; c < C; ++c) {
+      const Column& k = cols[static_cast<size_t>(c)];
+      if (k.release_now()) release[static_cast<size_t>(2 * c + k.release_bank())] = 1;
+      ++res.st[k.state_class(n_left - (k.left ? 1 : 0) > 0, barrier_ok)];
+      if (k.dvalid && !k.dempty) res.entries += k.pack ? 8 : 1;
     }
-    if (fd_start) {
-      fd_active = true;
-      fd_rep = 0;
-      fd_w = 0;
-      ++pf_count;
-    } else if (fd_can_read) {
-      if (fd_w == fd_rw - 1) {
-        fd_w = 0;
-        if (fd_rep == reps_per_filter - 1) {
-          fd_active = false;
-          ++fd_m;
-        } else {
-          ++fd_rep;
-        }
+    if (last_issue) ++res.groups;
+    // the phase ends on this cycle's registers (tern_seq: run_done && no write outstanding or requested)
+    const bool finished = rq_done && wr.idle() && !fetch.busy() && wr.port.out == 0;
+
+    // ---- edges
+    for (int c = 0; c < C; ++c) {
+      Column& k = cols[static_cast<size_t>(c)];
+      std::vector<uint8_t> f{fetch.full[static_cast<size_t>(2 * c)], fetch.full[static_cast<size_t>(2 * c + 1)]};
+      k.tick(mem, f, last_issue && act[static_cast<size_t>(c)]);
+    }
+    fetch.step(mem, release);
+    // chunk leaving the requantisers this cycle enters the writer at the edge
+    const Chunk* push = infl[2] ? &infl_ck[2] : nullptr;
+    const Chunk pushed = infl_ck[2];
+    wr.step(push ? &pushed : nullptr);
+    infl_ck[2] = infl_ck[1];
+    infl_ck[1] = infl_ck[0];
+    infl_ck[0] = Chunk{pout.index(y, q_gx, int64_t{q_pass} * C + int64_t{q_k} * U), mask};
+    infl = {issue && chunk, infl[0], infl[1]};
+    if (issue) {
+      q_busy = !last_issue;
+      if (!lane_end) {
+        ++q_k;
       } else {
-        ++fd_w;
-      }
-    }
-    // parameter FIFO pops at S3 with the filter's last pixel
-    if (s3_v && s3_lf) --pf_count;
-    // fetcher
-    wf.step(mem, release);
-    // context
-    if (dc_fire) {
-      cx_ent = out.last ? 0 : cx_ent + (out.empty ? 0 : 1);
-      if (out.last) {
-        if (!last_plane) {
-          ++cx_plane;
+        q_k = 0;
+        if (q_l != L - 1) {
+          ++q_l;
         } else {
-          cx_plane = 0;
-          if (cx_x != d.F - 1) {
-            ++cx_x;
+          q_l = 0;
+          if (q_gx != gx_n - 1) {
+            ++q_gx;
           } else {
-            cx_x = 0;
-            if (cx_y != d.E - 1) {
-              ++cx_y;
+            q_gx = 0;
+            if (q_gy != gy_n - 1) {
+              ++q_gy;
             } else {
-              cx_y = 0;
-              if (cx_m == d.M - 1) run_done = true;
-              ++cx_m;
+              q_gy = 0;
+              ++q_pass;
             }
           }
         }
       }
     }
-    if (in.start) ++st_cnt;
-    // pipeline tokens
-    const bool n_s3 = s2_v && s2_lp;
-    s6_v = s5_v;
-    s5_v = s4_v;
-    s4_v = s3_v;
-    s3_lf = s2_lf;
-    s3_v = n_s3;
-    if (s1_v) {
-      s2_lp = s1_lp;
-      s2_lf = s1_lf;
-    }
-    s2_v = s1_v;
-    if (dc_fire) {
-      s1_lp = cx_last_pix;
-      s1_lf = cx_last_filter;
-    }
-    s1_v = dc_fire;
-    inflight += (pix_in ? 1 : 0) - (out_v ? 1 : 0);
-    wr.step(out_v && d.store_output);
     if (finished) break;
   }
-  res.bytes_read = wf.bytes;
+  res.bytes_read = fetch.bytes;
   res.bytes_written = wr.bytes;
   return res;
 }
 
-RunResult simulate_pool(const Descriptor& d, const HwConfig& hw) {
-  RunResult res;
+// ---------------------------------------------------------------------------------------------- POOL
+PhaseResult simulate_pool(const Descriptor& d, const HwConfig& hw) {
+  PhaseResult res;
+  const int L = hw.lanes;
+  const Pitch pout = pitch_of(d.M, d.F);
   Writer wr;
   wr.store = d.store_output;
-  wr.wpe = 0;
-  (void)hw;
-  int c = 0, y = 0, x = 0, r = 0, s = 0;
-  bool done = false, p1_v = false, p1_last = false, p2_v = false;
-  int inflight = 0;
+  int gy = 0, gx = 0, c = 0, r = 0, s = 0;
+  bool left = true;
+  bool p1_v = false, p1_close = false, p1_last = false;
+  int p1_gy = 0, p1_gx = 0, p1_slot = 0, p1_m = 0;
+  uint32_t amask = 0, omask = 0;
+  bool ov = false, ck_valid = false;
+  int ol = 0, oy = 0, ox = 0, om = 0;
+  Chunk ck_out{};
   for (uint64_t cyc = 0;; ++cyc) {
-    if (cyc > (uint64_t{1} << 40)) throw std::runtime_error("cycle model: POOL does not finish");
-    const bool finished = done && !p1_v && !p2_v && !wr.of_valid() && wr.wr_out == 0;
+    if (cyc > (uint64_t{1} << 36)) throw std::runtime_error("cycle model: POOL does not finish");
     res.cycles = cyc + 1;
-    const bool credit_ok = !d.store_output || (wr.count + inflight < kOutFifo);
-    const bool issue = !done && credit_ok;
-    const bool last = r == d.R - 1 && s == d.S - 1;
-    const bool out_v = p2_v;
-    const bool pix_in = issue && last;
+    const bool wlast = r == d.R - 1 && s == d.S - 1;
+    const bool close = wlast && ((c & 7) == 7 || c == d.C - 1);
+    const int ly = ol * d.eb + oy;
+    const bool lane_ok = ly < d.E;
+    const bool ck_issue = ov && lane_ok && wr.count() + (ck_valid ? 1 : 0) < kWDepth;
+    const bool ser_last = ol == L - 1;
+    const bool obuf_free = !(p1_v && p1_close) && (!ov || (ser_last && (ck_issue || !lane_ok)));
+    const bool issue = left && (!close || obuf_free);
+    const bool done = !left && !p1_v && !ov && !ck_valid;
+    const bool finished = done && wr.idle() && wr.port.out == 0;
+    // edges: writer takes the registered chunk
+    wr.step(ck_valid ? &ck_out : nullptr);
+    ck_valid = ck_issue;
+    if (ck_issue) ck_out = Chunk{pout.index(ly, ox, om), omask};
+    if (ov && (ck_issue || !lane_ok)) {
+      ol = ser_last ? 0 : ol + 1;
+      if (ser_last) ov = false;
+    }
+    if (p1_v && p1_close) {
+      ov = true;
+      omask = amask | (1u << p1_slot);
+      oy = p1_gy;
+      ox = p1_gx;
+      om = p1_m;
+    }
+    if (p1_v && p1_close) amask = 0;
+    else if (p1_v && p1_last) amask |= 1u << p1_slot;
+    p1_v = issue;
+    p1_last = wlast;
+    p1_close = close;
+    p1_slot = c & 7;
+    p1_gy = gy;
+    p1_gx = gx;
+    p1_m = c & ~7;
     if (issue) {
-      if (!last) {
+      if (!wlast) {
         if (s != d.S - 1) {
           ++s;
         } else {
@@ -336,25 +605,20 @@ RunResult simulate_pool(const Descriptor& d, const HwConfig& hw) {
         }
       } else {
         r = s = 0;
-        if (x != d.F - 1) {
-          ++x;
+        if (c != d.C - 1) {
+          ++c;
         } else {
-          x = 0;
-          if (y != d.E - 1) {
-            ++y;
+          c = 0;
+          if (gx != d.F - 1) {
+            ++gx;
           } else {
-            y = 0;
-            if (c != d.C - 1) ++c;
-            else done = true;
+            gx = 0;
+            if (gy != d.eb - 1) ++gy;
+            else left = false;
           }
         }
       }
     }
-    p2_v = p1_v && p1_last;
-    p1_v = issue;
-    p1_last = last;
-    inflight += (pix_in ? 1 : 0) - (out_v ? 1 : 0);
-    wr.step(out_v && d.store_output);
     if (finished) break;
   }
   res.bytes_written = wr.bytes;
@@ -363,34 +627,41 @@ RunResult simulate_pool(const Descriptor& d, const HwConfig& hw) {
 
 }  // namespace
 
-std::vector<LayerCycles> predict_cycles(const std::vector<uint64_t>& mem, uint32_t prog_base, const HwConfig& hw,
-                                        const FormatParams& fp) {
-  std::vector<LayerCycles> out;
+std::vector<LayerStats> predict_cycles(const std::vector<uint64_t>& mem, uint32_t prog_base, const HwConfig& hw,
+                                       const FormatParams& fp) {
+  std::vector<LayerStats> out;
   for (uint64_t ptr = prog_base;; ptr += 64) {
     std::array<uint64_t, 8> raw{};
     for (int i = 0; i < 8; ++i) raw[i] = mem.at(ptr / 8 + i);
     const Descriptor d = Descriptor::decode(raw);
     if (d.op == Op::kEnd) break;
-    LayerCycles lc;
-    lc.desc = 10;   // 8 requests, the last response, the decision
-    lc.check = 9;   // 8 products, the verdict
-    const int64_t chw = int64_t{d.C} * d.H * d.W;
-    if (d.op == Op::kConv) lc.setup = static_cast<uint64_t>(int64_t{d.C} * d.R * d.S + 1);
-    const uint64_t syq_words = d.syq ? (static_cast<uint64_t>(d.R) * d.S + 7) / 8 : 0;
-    if (d.syq) lc.setup += syq_words + 2;  // StSyq: the scale words, the last response, the decision
-    if (d.load_input) lc.load = static_cast<uint64_t>(chw + 2);
-    const RunResult rr = d.op == Op::kPool ? simulate_pool(d, hw) : simulate_run(mem, d, hw, fp);
-    lc.run = rr.cycles;
-    lc.drain = 1;
-    lc.cycles = lc.desc + lc.check + lc.setup + lc.load + lc.run + lc.drain;
-    lc.entries = rr.entries;
-    lc.skipped = rr.skipped;
-    lc.stall_fetch = rr.stall_fetch;
-    lc.stall_out = rr.stall_out;
-    lc.stall_dec = rr.stall_dec;
-    lc.bytes_read = 64 + 8 * syq_words + (d.load_input ? 8 * static_cast<uint64_t>(chw) : 0) + rr.bytes_read;
-    lc.bytes_written = rr.bytes_written;
-    out.push_back(lc);
+    const Pitch pin = pitch_of(d.C, d.W);
+    uint64_t cycles = kDescCycles + kCheckCycles, bytes_read = 64;
+    if (d.syq) {
+      const uint64_t words = (uint64_t{d.R} * d.S + 7) / 8;
+      cycles += words + 2;
+      bytes_read += 8 * words;
+    }
+    if (d.op == Op::kConv) cycles += static_cast<uint64_t>(int64_t{d.C} * d.R * d.S) + 1;
+    if (d.load_input) {
+      const uint64_t words = (static_cast<uint64_t>(d.H) << pin.lrow) / 8;
+      cycles += words + 3;
+      bytes_read += 8 * words;
+    }
+    const PhaseResult pr = d.op == Op::kPool ? simulate_pool(d, hw) : simulate_run(mem, d, hw, fp);
+    cycles += pr.cycles + 1;  // RUN/POOL, DRAIN
+    LayerStats s;
+    s.w[hw::StCycles] = cycles;
+    s.w[hw::StRunCycles] = pr.cycles;
+    s.w[hw::StEntries] = pr.entries;
+    s.w[hw::StGroups] = pr.groups;
+    s.w[hw::StStallFetch] = pr.st[1];
+    s.w[hw::StStallBalance] = pr.st[2];
+    s.w[hw::StStallOut] = pr.st[3];
+    s.w[hw::StStallDec] = pr.st[4];
+    s.w[hw::StBytesRead] = bytes_read + pr.bytes_read;
+    s.w[hw::StBytesWritten] = pr.bytes_written;
+    out.push_back(s);
   }
   return out;
 }

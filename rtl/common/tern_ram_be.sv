@@ -21,7 +21,9 @@ module tern_ram_be #(
     $error("tern_ram_be: Depth must be at least 2 and Width a multiple of 8");
   end
 
-  logic [Width-1:0] mem_q [Depth];
+  // The engine never reads and writes one address in the same cycle, so no collision logic is needed
+  // (without the attribute Yosys adds read-first bypass registers around every block RAM).
+  (* no_rw_check *) logic [Width-1:0] mem_q [Depth];
   logic [Width-1:0] rdata_q;
 
   always_ff @(posedge clk_i) begin
@@ -33,6 +35,12 @@ module tern_ram_be #(
     if (re_i) rdata_q <= mem_q[raddr_i];
   end
   assign rdata_o = rdata_q;
+`ifndef SYNTHESIS
+  import "DPI-C" function void tern_sva_fail(input string name);
+  // what no_rw_check relies on: never a read and a write of the same address in one cycle
+  a_no_collision: assert property (@(posedge clk_i) !(we_i && re_i && waddr_i == raddr_i))
+    else tern_sva_fail($sformatf("%m"));
+`endif
 endmodule : tern_ram_be
 
 `default_nettype wire

@@ -19,6 +19,7 @@ module tern_axi4_adapter (
   output logic        wr_req_ready_o,
   input  logic [31:0] wr_req_addr_i,
   input  logic [63:0] wr_req_data_i,
+  input  logic [7:0]  wr_req_strb_i,   // byte enables
   output logic        wr_rsp_valid_o,
   input  logic        wr_rsp_ready_i,
   output logic        wr_rsp_err_o,
@@ -73,7 +74,7 @@ module tern_axi4_adapter (
   assign m_axi_awsize_o  = 3'd3;
   assign m_axi_awburst_o = 2'b01;
   assign m_axi_wdata_o   = wr_req_data_i;
-  assign m_axi_wstrb_o   = 8'hff;
+  assign m_axi_wstrb_o   = wr_req_strb_i;
   assign m_axi_wlast_o   = 1'b1;
   assign wr_rsp_valid_o  = m_axi_bvalid_i;
   assign m_axi_bready_o  = wr_rsp_ready_i;
@@ -104,7 +105,8 @@ module tern_axi4_adapter (
     rd_req_valid_i && !rd_req_ready_o |=> rd_req_valid_i && $stable(rd_req_addr_i))
     else tern_sva_fail($sformatf("%m"));
   a_wr_req_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    wr_req_valid_i && !wr_req_ready_o |=> wr_req_valid_i && $stable(wr_req_addr_i) && $stable(wr_req_data_i))
+    wr_req_valid_i && !wr_req_ready_o |=> wr_req_valid_i && $stable(wr_req_addr_i) && $stable(wr_req_data_i) &&
+                                          $stable(wr_req_strb_i))
     else tern_sva_fail($sformatf("%m"));
   // AXI4 master: AR, AW and W held, payload unchanged, until accepted.
   a_ar_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)

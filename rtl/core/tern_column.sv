@@ -207,11 +207,13 @@ module tern_column #(
     else if (dc_fire && !dc_empty && !pack_i && wres) err_d = {4'(tern_pkg::ErrStream), 4'd8};
     else if (dc_fire && dc_last && nz_q + 16'(nz_e) != cur_nnz) err_d = {4'(tern_pkg::ErrBlock), 4'd2};
   end
+  logic [7:0] err_q;  // the first error, held while RUN
   always_ff @(posedge clk_i) begin
-    if (!rst_ni || !run_i) err_code_o <= '0;
-    else if (err_code_o == '0) err_code_o <= err_d;
+    if (!rst_ni || !run_i) err_q <= '0;
+    else if (err_q == '0) err_q <= err_d;
   end
-  assign err_o = err_d != '0 || err_code_o != '0;
+  assign err_code_o = (err_q != '0) ? err_q : err_d;
+  assign err_o      = err_code_o != '0;
 
   // ------------------------------------------------------------------ S1
   logic               s1_v, s1_first, s1_shift, s1_neg, s1_par, s1_lastg, s1_empty, s1_wnz;

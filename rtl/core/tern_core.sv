@@ -10,7 +10,7 @@
 module tern_core #(
   parameter int unsigned Cols       = 8,       // filters in parallel: 1, 2, 4, 8 or 16
   parameter int unsigned Lanes      = 8,       // output-row bands per column: 1, 2, 4 or 8
-  parameter int unsigned Pack       = 1,       // 1, or 8: packed dense ternary/binary rows
+  parameter int unsigned Pack       = 8,       // 1, or 8: packed dense ternary/binary rows
   parameter int unsigned BankBytes  = 4096,    // activation bytes per lane bank and side
   parameter int unsigned CacheWords = 512,     // weight-cache words per bank (header + row)
   parameter int unsigned MaxConvRow = 1024,    // index-table entries (longest conv row C*R*S)

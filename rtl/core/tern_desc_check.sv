@@ -4,7 +4,7 @@
 //
 // Contract: start_i (one cycle) begins a fixed schedule of CheckCycles cycles; done_o is high in the
 // last one; from the next cycle err_o (error code, 0 = none; the same classes in the same order as
-// golden/v2/exec.cpp check_descriptor) and the derived outputs are valid until the next start.
+// golden/accel/exec.cpp check_descriptor) and the derived outputs are valid until the next start.
 // Products use one 36 x 4-bit multiplier, a nibble of the second operand per cycle.
 // Lane l of a conv/pool layer computes output rows [l*eb, l*eb+eb); its bank holds input rows from
 // lo = l*eb*U - pad on; a tap in band row v (= group row * U - pad + r) is inside the input when

@@ -65,7 +65,7 @@ module tern_feed #(
     .re_i(re), .raddr_i(raddr), .rdata_o(rdata)
   );
 
-  assign can_read  = state_q == StRow && (32'(count) + 32'(rd_q) < 32'd2);
+  assign can_read  = run_i && state_q == StRow && (32'(count) + 32'(rd_q) < 32'd2);
   assign last_word = w_q == rw_q - 16'd1;
   assign last_rep  = rep_q == reps_i - 32'd1;
 
@@ -75,7 +75,7 @@ module tern_feed #(
     raddr     = {pass_q[0], CW'(0)};
     release_o = '0;
     unique case (state_q)
-      StIdle: if (pass_q < passes_i && full_i[pass_q[0]]) begin
+      StIdle: if (run_i && pass_q < passes_i && full_i[pass_q[0]]) begin
         re      = 1'b1;
         state_d = StHead0;
       end

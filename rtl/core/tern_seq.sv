@@ -10,7 +10,7 @@
 // ERR issues nothing, waits for outstanding responses (or the timeout), then IDLE. soft_reset_i
 // returns to IDLE at once.
 // Timing (ideal memory): DESC 10 cycles, CHECK CheckCycles + 1, SYQ ceil(R*S/8) + 2, SETUP C*R*S + 1,
-// LOAD words + 3, DRAIN >= 1, STATS StatsWords + 4 (or 4 without a record); see golden/v2/cycle_model.
+// LOAD words + 3, DRAIN >= 1, STATS StatsWords + 4 (or 4 without a record); see golden/accel/cycle_model.
 `default_nettype none
 
 module tern_seq #(

@@ -1,21 +1,18 @@
-// Compiler + functional accelerator model against the reference inference, on random models.
+// Compiler + functional model + cycle model (golden only) against the reference inference, on random
+// models and random builds.
 #include <gtest/gtest.h>
 
 #include <random>
 
+#include "golden/accel/cycle_model.hpp"
 #include "golden/accel/exec.hpp"
 #include "golden/accel/program.hpp"
 #include "golden/net/random_model.hpp"
 #include "golden/net/reference.hpp"
-#include "tests/accel/program_case.hpp"
 
 namespace {
 
 using namespace tern;
-
-CompileOptions random_choices(std::mt19937_64& rng, const Model& m, const HwConfig& hw) {
-  return tern::test::random_choices(rng, m, hw, 2);
-}
 
 TEST(Program, DescriptorRoundTrip) {
   std::mt19937_64 rng(3);
@@ -25,62 +22,90 @@ TEST(Program, DescriptorRoundTrip) {
     d.wtype = rng() % 7;
     d.fmt = rng() % 5;
     d.act_bits = 1 + rng() % 8;
-    d.act_signed = rng() % 2;
-    d.bitserial = rng() % 2;
-    d.out_mode = rng() % 3;
-    d.out_bits = 1 + rng() % 8;
+    d.pack = rng() % 2;
+    d.out_fc = rng() % 2;
     d.C = rng() % 65536;
-    d.H = rng() % 65536;
     d.M = rng() % 65536;
     d.R = 1 + rng() % 7;
-    d.stride = 1 + rng() % 4;
-    d.pad = rng() % 7;
-    d.in_addr = static_cast<uint32_t>(rng()) & ~7u;
+    d.eb = rng() % 65536;
+    d.out_e = rng() % 65536;
+    d.out_pad = rng() % 8;
     d.stats_addr = static_cast<uint32_t>(rng()) & ~7u;
     const auto w = d.encode();
     const Descriptor e = Descriptor::decode(w);
     EXPECT_EQ(e.encode(), w);
     EXPECT_EQ(e.C, d.C);
-    EXPECT_EQ(e.pad, d.pad);
+    EXPECT_EQ(e.eb, d.eb);
+    EXPECT_EQ(e.out_e, d.out_e);
+    EXPECT_EQ(e.out_pad, d.out_pad);
     EXPECT_EQ(e.stats_addr, d.stats_addr);
   }
 }
 
+HwConfig random_hw(std::mt19937_64& rng) {
+  HwConfig hw;
+  const int cols[] = {1, 2, 4, 8, 16};
+  hw.cols = cols[rng() % 5];
+  hw.lanes = 1 << (rng() % 4);
+  hw.pack = rng() % 2 ? 8 : 1;
+  hw.bank_bytes = 4096;
+  hw.cache_words = 256;
+  hw.max_conv_row = 512;
+  hw.rq_units = std::min(hw.cols, 1 << (rng() % 4));
+  return hw;
+}
+
+LayerChoice random_choice(std::mt19937_64& rng, const Layer& L, const HwConfig& hw) {
+  LayerChoice c;
+  c.auto_format = rng() % 3 == 0;
+  const bool r8 = L.wtype == WeightType::kTernary || L.wtype == WeightType::kBinary;
+  c.format = static_cast<Format>(rng() % (r8 ? 5 : 4));
+  if (r8 && rng() % 2) c.format = Format::kDense;  // packed rows need the dense format
+  c.bitserial = hw.bitserial && L.has_weights() && !(L.act_bits == 1 && L.act_signed) && rng() % 3 == 0;
+  c.pack = rng() % 4 != 0;
+  return c;
+}
+
 TEST(Program, ExecMatchesReferenceOnRandomModels) {
   std::mt19937_64 rng(7);
-  HwConfig hw;
-  hw.act_depth = 4096;
-  hw.max_row_len = 512;
-  hw.cache_words = 256;
-  int layers_checked = 0;
-  for (int t = 0; t < 150; ++t) {
+  int layers_checked = 0, packed = 0, fcs = 0;
+  for (int t = 0; t < 200; ++t) {
+    const HwConfig hw = random_hw(rng);
     Model m;
     CompileOptions opt;
     Program p;
-    for (;;) {  // draw until the model fits the build
-      m = random_model(rng);
-      opt = random_choices(rng, m, hw);
+    for (int tries = 0;; ++tries) {
+      ASSERT_LT(tries, 1000);
+      RandomModelSpec spec;
+      spec.max_c = 16;
+      spec.max_m = 16;
+      spec.m_mult8 = 0.5;
+      m = random_model(rng, spec);
+      opt = {};
+      for (const Layer& L : m.layers) opt.layers.push_back(random_choice(rng, L, hw));
+      opt.balance = rng() % 4 != 0;
       try {
         p = compile(m, hw, opt);
         break;
       } catch (const CompileError&) {
       }
     }
-    std::vector<std::vector<uint8_t>> imgs;
-    for (int l = 0; l < hw.lanes; ++l) imgs.push_back(random_image(rng, m));
-    place_inputs(p, imgs);
+    const auto img = random_image(rng, m);
+    place_input(p, img);
     std::vector<uint64_t> mem = p.image;
-    const ExecResult r = execute(mem, p.prog_base, hw, opt.fparams);
-    ASSERT_TRUE(r.ok) << "model " << t << ": " << r.message;
-    for (int l = 0; l < hw.lanes; ++l) {
-      const auto ref = run_reference(m, imgs[l]);
-      for (size_t i = 0; i < m.layers.size(); ++i) {
-        ASSERT_EQ(read_output(p, mem, i, l), ref[i]) << "model " << t << " layer " << i << " lane " << l;
-        ++layers_checked;
-      }
+    const ExecResult r = execute(mem, p.prog_base, hw);
+    ASSERT_TRUE(r.ok) << r.message << " build " << hw.describe();
+    const auto ref = run_reference(m, img);
+    for (size_t i = 0; i < p.layers.size(); ++i) {
+      ASSERT_EQ(read_output(p, mem, i), ref[i]) << "model " << t << " layer " << i << " build " << hw.describe();
+      ++layers_checked;
+      packed += p.layers[i].desc.pack;
+      fcs += p.layers[i].desc.op == Op::kFc;
     }
   }
-  EXPECT_GT(layers_checked, 1000);
+  EXPECT_GT(layers_checked, 300);
+  EXPECT_GT(packed, 2);
+  EXPECT_GT(fcs, 20);
 }
 
 // The random programs of tests/accel (golden, RTL, X-state, gate level) include linear layers with a
@@ -130,18 +155,17 @@ TEST(Program, OneBitSignedOutputPooledAndReadByXnor) {
   EXPECT_EQ(act_operand(fc, -1), 1);
   EXPECT_EQ(act_operand(fc, 0), -1);
   const HwConfig hw;
-  Program p = compile(m, hw);
-  std::vector<std::vector<uint8_t>> imgs;
-  for (int l = 0; l < hw.lanes; ++l) imgs.push_back(random_image(rng, m));
-  place_inputs(p, imgs);
-  std::vector<uint64_t> mem = p.image;
-  const ExecResult r = execute(mem, p.prog_base, hw, {});
-  ASSERT_TRUE(r.ok) << r.message;
   int mixed_windows = 0;  // pooling windows holding both -1 and 0 (max 0; an unsigned compare gives -1)
-  for (int l = 0; l < hw.lanes; ++l) {
-    const auto ref = run_reference(m, imgs[static_cast<size_t>(l)]);
+  for (int image = 0; image < 8; ++image) {
+    Program p = compile(m, hw);
+    const auto img = random_image(rng, m);
+    place_input(p, img);
+    std::vector<uint64_t> mem = p.image;
+    const ExecResult r = execute(mem, p.prog_base, hw, {});
+    ASSERT_TRUE(r.ok) << r.message;
+    const auto ref = run_reference(m, img);
     for (size_t i = 0; i < m.layers.size(); ++i) {
-      ASSERT_EQ(read_output(p, mem, i, l), ref[i]) << "layer " << i << " lane " << l;
+      ASSERT_EQ(read_output(p, mem, i), ref[i]) << "layer " << i << " image " << image;
     }
     for (size_t w = 0; w < ref[1].size(); ++w) {
       const size_t c = w / 4, y = w / 2 % 2, x = w % 2;
@@ -157,17 +181,22 @@ TEST(Program, CompileErrorsNameLayerAndLimit) {
   std::mt19937_64 rng(11);
   RandomModelSpec spec;
   spec.min_layers = 2;
-  const Model m = random_model(rng, spec);
   HwConfig hw;
-  hw.act_depth = 64;  // far too small
-  try {
-    compile(m, hw);
-    FAIL() << "expected CompileError";
-  } catch (const CompileError& e) {
-    const std::string msg = e.what();
-    EXPECT_NE(msg.find("layer 0"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("activation buffer"), std::string::npos) << msg;
+  hw.bank_bytes = 64;  // far too small for most models
+  int failed = 0;
+  for (int t = 0; t < 50; ++t) {
+    const Model m = random_model(rng, spec);
+    try {
+      compile(m, hw);
+    } catch (const CompileError& e) {
+      const std::string msg = e.what();
+      EXPECT_NE(msg.find("layer "), std::string::npos) << msg;
+      EXPECT_NE(msg.find("lane bank"), std::string::npos) << msg;
+      EXPECT_NE(msg.find("64 bytes"), std::string::npos) << msg;
+      ++failed;
+    }
   }
+  EXPECT_GT(failed, 25);
 }
 
 // rle8 carries ternary and binary codes only: asked for explicitly on another type, the compiler names
@@ -202,6 +231,49 @@ TEST(Program, Rle8OnlyForTernaryAndBinary) {
   for (size_t i = 0; i < m.layers.size(); ++i) {
     if (m.layers[i].has_weights()) EXPECT_EQ(p.layers[i].desc.fmt, static_cast<int>(Format::kRle)) << i;
   }
+}
+
+// The cycle model runs every random program of the golden test without an exception, and its records
+// add up: each RUN cycle of each column is in exactly one class, and the layer's cycles cover its RUN.
+TEST(Program, CycleModelRecordsAddUp) {
+  std::mt19937_64 rng(99);
+  int layers = 0;
+  for (int t = 0; t < 60; ++t) {
+    const HwConfig hw = random_hw(rng);
+    Model m;
+    CompileOptions opt;
+    Program p;
+    for (;;) {
+      RandomModelSpec spec;
+      spec.max_c = 16;
+      spec.max_m = 16;
+      spec.m_mult8 = 0.5;
+      m = random_model(rng, spec);
+      opt = {};
+      for (const Layer& L : m.layers) opt.layers.push_back(random_choice(rng, L, hw));
+      try {
+        p = compile(m, hw, opt);
+        break;
+      } catch (const CompileError&) {
+      }
+    }
+    place_input(p, random_image(rng, m));
+    std::vector<uint64_t> mem = p.image;
+    ASSERT_TRUE(execute(mem, p.prog_base, hw).ok);
+    const auto st = predict_cycles(mem, p.prog_base, hw);
+    ASSERT_EQ(st.size(), p.layers.size());
+    for (size_t i = 0; i < st.size(); ++i) {
+      const auto& s = st[i];
+      EXPECT_GT(s[hw::StCycles], s[hw::StRunCycles]);
+      if (p.layers[i].desc.op != Op::kPool) {
+        const uint64_t classes = s[hw::StStallFetch] + s[hw::StStallOut] + s[hw::StStallDec] + s[hw::StStallBalance];
+        EXPECT_LE(classes, s[hw::StRunCycles] * static_cast<uint64_t>(hw.cols)) << "layer " << i;
+        EXPECT_GE(s[hw::StEntries], static_cast<uint64_t>(p.layers[i].nnz)) << "layer " << i;
+      }
+      ++layers;
+    }
+  }
+  EXPECT_GT(layers, 100);
 }
 
 }  // namespace

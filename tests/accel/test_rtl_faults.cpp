@@ -329,7 +329,7 @@ TEST(AccelFaults, EnvironmentViolationsTripNamedAssertions) {
         drv.sim().settle();
         drv.sim().tick();
       },
-      "i_engine.a_rd_rsp_expected");
+      "i_arb.a_rd_rsp_expected");
   expect_assert(
       [&] {
         tb::MemTiming slow;
@@ -342,7 +342,7 @@ TEST(AccelFaults, EnvironmentViolationsTripNamedAssertions) {
         drv.sim().reset(2);  // the memory keeps its queued responses: they arrive after the reset
         for (int i = 0; i < 40; ++i) drv.step();
       },
-      "i_engine.a_rd_rsp_expected");
+      "i_arb.a_rd_rsp_expected");
   expect_assert(
       [&] {
         SmallDrv drv(f.prog.image, tb::MemTiming::ideal(), 3, "env_axi");

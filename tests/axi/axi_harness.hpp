@@ -21,6 +21,14 @@
 
 namespace tern::test {
 
+// `old` with the bytes of `data` whose strobe bit is set.
+inline uint64_t merge(uint64_t old, uint64_t data, int strb) {
+  uint64_t m = 0;
+  for (int b = 0; b < 8; ++b)
+    if ((strb >> b) & 1) m |= uint64_t{0xff} << (8 * b);
+  return (old & ~m) | (data & m);
+}
+
 // Address map of the slave: 64 words of memory, then a SLVERR window and a DECERR window.
 constexpr uint32_t kMemBase = 0x8000'0000u;
 constexpr uint32_t kMemWords = 64;
@@ -41,6 +49,7 @@ inline void apply(Vaxi4_adapter& m, const Axi4AdapterIn& in) {
   m.wr_req_valid_i = in.wr_req_valid;
   m.wr_req_addr_i = in.wr_req_addr;
   m.wr_req_data_i = in.wr_req_data;
+  m.wr_req_strb_i = static_cast<uint8_t>(in.wr_req_strb);
   m.wr_rsp_ready_i = in.wr_rsp_ready;
   m.m_axi_arready_i = in.arready;
   m.m_axi_rvalid_i = in.rvalid;
@@ -109,6 +118,7 @@ class TernMaster {
     in.wr_req_valid = wr_cur_;
     in.wr_req_addr = wr_cur_ ? wr_addr_ : static_cast<uint32_t>(rng_());
     in.wr_req_data = wr_cur_ ? wr_data_ : rng_();
+    in.wr_req_strb = wr_cur_ ? wr_strb_ : static_cast<int>(rng_() & 0xff);
     in.rd_rsp_ready = coin(c_.p_rsp_ready);
     in.wr_rsp_ready = coin(c_.p_rsp_ready);
   }
@@ -123,7 +133,7 @@ class TernMaster {
     }
     if (in.wr_req_valid && o.wr_req_ready) {
       wr_cur_ = false;
-      wr_q_.push_back({wr_addr_, wr_data_, resp_of(wr_addr_)});
+      wr_q_.push_back({wr_addr_, wr_data_, resp_of(wr_addr_), wr_strb_});
       issued_writes_.push_back({wr_addr_, wr_data_});
     }
     if (o.rd_rsp_valid && in.rd_rsp_ready) {
@@ -153,7 +163,7 @@ class TernMaster {
           err << "write #" << writes_done_ << " to 0x" << std::hex << p.addr << ": got err " << o.wr_rsp_err
               << ", want " << want_err;
         }
-        if (!want_err) shadow_[(p.addr - kMemBase) / 8] = p.data;
+        if (!want_err) shadow_[(p.addr - kMemBase) / 8] = merge(shadow_[(p.addr - kMemBase) / 8], p.data, p.strb);
         else ++write_errs_;
         --wr_inflight_[p.addr];
         ++writes_done_;
@@ -174,6 +184,7 @@ class TernMaster {
     uint32_t addr;
     uint64_t data;
     int resp;
+    int strb = 0xff;
   };
   bool coin(double p) { return p >= 1.0 || std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
   uint32_t err_addr() {
@@ -204,6 +215,7 @@ class TernMaster {
       wr_addr_ = a;
     }
     wr_data_ = (static_cast<uint64_t>(c_.writes - wr_left_) << 40) ^ (rng_() & 0xff'ffff'ffffull);
+    wr_strb_ = coin(0.7) ? 0xff : static_cast<int>(1 + rng_() % 255);  // byte enables (the engine's outputs)
     wr_cur_ = true;
     --wr_left_;
     ++wr_inflight_[wr_addr_];
@@ -216,6 +228,7 @@ class TernMaster {
   bool rd_cur_ = false, wr_cur_ = false;
   uint32_t rd_addr_ = 0, wr_addr_ = 0;
   uint64_t wr_data_ = 0;
+  int wr_strb_ = 0xff;
   std::deque<Pending> rd_q_, wr_q_;
   std::map<uint32_t, int> rd_inflight_, wr_inflight_;
   std::vector<std::pair<uint32_t, uint64_t>> issued_writes_;
@@ -256,7 +269,7 @@ class AxiSlave {
       e << "AR burst: len " << o.arlen << " size " << o.arsize << " burst " << o.arburst << "; ";
     if (o.awvalid && (o.awlen != 0 || o.awsize != 3 || o.awburst != 1))
       e << "AW burst: len " << o.awlen << " size " << o.awsize << " burst " << o.awburst << "; ";
-    if (o.wvalid && (o.wstrb != 0xff || !o.wlast)) e << "W: wstrb " << o.wstrb << " wlast " << o.wlast << "; ";
+    if (o.wvalid && !o.wlast) e << "W: wlast " << o.wlast << "; ";
     // Valid held, payload stable, until ready.
     if (ar_wait_ && (!o.arvalid || o.araddr != ar_prev_)) e << "AR withdrawn or changed while refused; ";
     if (aw_wait_ && (!o.awvalid || o.awaddr != aw_prev_)) e << "AW withdrawn or changed while refused; ";
@@ -288,14 +301,15 @@ class AxiSlave {
     else if (aw_fire && aw_q_.size() >= w_q_.size()) ++aw_first_;
     else if (w_fire && w_q_.size() >= aw_q_.size()) ++w_first_;
     if (aw_fire) aw_q_.push_back(o.awaddr);
-    if (w_fire) w_q_.push_back(o.wdata);
+    if (w_fire) w_q_.push_back({o.wdata, o.wstrb});
     while (!aw_q_.empty() && !w_q_.empty()) {  // the k-th AW goes with the k-th W
       const uint32_t a = aw_q_.front();
-      const uint64_t d = w_q_.front();
+      const uint64_t d = w_q_.front().first;
+      const int strb = w_q_.front().second;
       aw_q_.pop_front();
       w_q_.pop_front();
       const int r = resp_of(a);
-      if (r == kOkay) mem_[(a - kMemBase) / 8] = d;
+      if (r == kOkay) mem_[(a - kMemBase) / 8] = merge(mem_[(a - kMemBase) / 8], d, strb);
       landed_.push_back({a, d});
       b_q_.push_back({now + latency(), 0, r});
       mode_fixed_ = false;
@@ -322,7 +336,7 @@ class AxiSlave {
   std::vector<uint64_t> mem_;
   std::deque<Rsp> r_q_, b_q_;
   std::deque<uint32_t> aw_q_;
-  std::deque<uint64_t> w_q_;
+  std::deque<std::pair<uint64_t, int>> w_q_;
   bool r_shown_ = false, b_shown_ = false;
   int mode_ = 0;
   bool mode_fixed_ = false;

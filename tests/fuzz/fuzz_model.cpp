@@ -15,9 +15,12 @@ namespace {
 
 tern::HwConfig small_hw() {
   tern::HwConfig hw;
-  hw.act_depth = 4096;
-  hw.max_row_len = 512;
+  hw.cols = 4;
+  hw.lanes = 4;
+  hw.bank_bytes = 4096;
+  hw.max_conv_row = 512;
   hw.cache_words = 256;
+  hw.rq_units = 2;
   return hw;
 }
 
@@ -46,9 +49,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const CompileError&) {
     return 0;
   }
+  ChainState chain;
   for (const CompiledLayer& cl : p.layers) {
     std::array<uint64_t, 8> w = cl.desc.encode();
-    fuzz::check(check_descriptor(cl.desc, w, hw) == EngineError::kNone, "compiled descriptor fails the CHECK rules");
+    fuzz::check(check_descriptor(cl.desc, w, hw, chain) == 0, "compiled descriptor fails the CHECK rules");
+    chain = chain_after(cl.desc);
   }
   int64_t work = 0;
   for (const Layer& L : m.layers) work += L.out_elems() * (L.has_weights() ? L.row_len() : L.R * L.S);
@@ -56,11 +61,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::mt19937_64 rng(size);
   std::vector<uint8_t> img(static_cast<size_t>(m.in_C) * m.in_H * m.in_W);
   for (auto& v : img) v = static_cast<uint8_t>(rng() & ((1u << m.in_bits) - 1));
-  place_inputs(p, {img});
+  place_input(p, img);
   std::vector<uint64_t> mem = p.image;
   const ExecResult r = execute(mem, p.prog_base, hw);
   fuzz::check(r.ok, "a compiled program fails in the functional model: " + r.message);
   const auto ref = run_reference(m, img);
-  fuzz::check(read_output(p, mem, p.layers.size() - 1, 0) == ref.back(), "functional model != reference inference");
+  fuzz::check(read_output(p, mem, p.layers.size() - 1) == ref.back(), "functional model != reference inference");
   return 0;
 }

@@ -34,6 +34,7 @@ module tern_top (
   input  logic        wr_req_ready_i,
   output logic [31:0] wr_req_addr_o,
   output logic [63:0] wr_req_data_o,
+  output logic [7:0]  wr_req_strb_o,
   input  logic        wr_rsp_valid_i,
   output logic        wr_rsp_ready_o,
   input  logic        wr_rsp_err_i
@@ -47,7 +48,7 @@ module tern_top (
     .s_rvalid_o, .s_rready_i, .s_rdata_o, .s_rresp_o, .irq_o,
     .rd_req_valid_o, .rd_req_ready_i, .rd_req_addr_o, .rd_rsp_valid_i, .rd_rsp_ready_o,
     .rd_rsp_data_i, .rd_rsp_err_i,
-    .wr_req_valid_o, .wr_req_ready_i, .wr_req_addr_o, .wr_req_data_o, .wr_rsp_valid_i,
+    .wr_req_valid_o, .wr_req_ready_i, .wr_req_addr_o, .wr_req_data_o, .wr_req_strb_o, .wr_rsp_valid_i,
     .wr_rsp_ready_o, .wr_rsp_err_i,
     .busy
   );

@@ -27,18 +27,7 @@ using Dut = tern::gate::Model;  // the Verilated gate-level tern_top
 HwConfig gate_hw() {
   static const HwConfig hw = [] {
     tb::AccelDriver<Dut> drv(std::vector<uint64_t>(8, 0), tb::MemTiming::ideal(), 1, std::string(gate::kName) + "_cfg");
-    HwConfig h;
-    const uint32_t c0 = drv.read32(tb::reg::kConfig0);
-    h.lanes = static_cast<int>(c0 & 0xff);
-    h.mac_types = (c0 >> 8) & 0xff;
-    h.formats = ((c0 >> 16) & 0xf) | (((c0 >> 22) & 1u) << 4);  // Formats[4] at bit 22
-    h.bitserial = (c0 >> 20) & 1u;
-    h.syq = (c0 >> 21) & 1u;
-    h.acc_bits = static_cast<int>(c0 >> 24);
-    h.act_depth = drv.read32(tb::reg::kConfig1);
-    h.max_row_len = drv.read32(tb::reg::kConfig2);
-    h.cache_words = drv.read32(tb::reg::kConfig3);
-    return h;
+    return tb::read_config(drv);
   }();
   return hw;
 }
@@ -54,7 +43,7 @@ using tern::test::check_stats;
 
 // A random program that fits the (small) gate-level build, with random formats and bit-serial layers.
 Case make_case(std::mt19937_64& rng, const HwConfig& hw) {
-  RandomModelSpec spec;
+  RandomModelSpec spec = tern::test::default_spec();
   spec.max_layers = 3;
   spec.max_hw = 6;
   spec.max_c = 2;
@@ -71,10 +60,13 @@ TEST(GateLevel, ConfigRegisters) {
     tb::AccelDriver<Dut> drv({0}, tb::MemTiming::ideal(), 1, std::string(gate::kName) + "_config");
     EXPECT_EQ(drv.read32(tb::reg::kId), 0x5445524Eu);
   }
+  EXPECT_EQ(hw.cols, gate::kCols);
   EXPECT_EQ(hw.lanes, gate::kLanes);
-  EXPECT_EQ(hw.act_depth, gate::kActDepth);
-  EXPECT_EQ(hw.max_row_len, gate::kMaxRowLen);
+  EXPECT_EQ(hw.pack, gate::kPack);
+  EXPECT_EQ(hw.bank_bytes, gate::kBankBytes);
+  EXPECT_EQ(hw.max_conv_row, gate::kMaxConvRow);
   EXPECT_EQ(hw.cache_words, gate::kCacheWords);
+  EXPECT_EQ(hw.rq_units, gate::kRqUnits);
 }
 
 TEST(GateLevel, RandomProgramsIdealMemory) {
