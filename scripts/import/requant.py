@@ -1,0 +1,291 @@
+"""Tern requantisers from a graph's per-channel accumulator -> level function (docs/import.md).
+
+A Tern conv/fc layer has an exact integer accumulator `acc`. The imported graph maps it, channel by
+channel, through a monotone chain (scales, biases, BatchNormalization, ReLU/Clip) into a quantiser
+that outputs an integer *level*. Because acc is an integer in a known range [lo, hi], that map is
+a staircase fully described by its thresholds T_l = min{acc : level(acc) >= l}, found here by
+binary search on the very level function the reference executor uses.
+
+* ``threshold`` requant (2..4 levels): Tern stores #{i : acc >= t_i}, so t_i = T_l is exact.
+* ``linear`` requant (more levels): Tern computes clamp(floor((acc + bias) * mult / 2^shift + 1/2)),
+  whose thresholds are ceil((l - 1/2) * 2^shift / mult) - bias. The search looks for integers
+  (mult <= 65535, 1 <= shift <= 47, bias) that put every Tern threshold on the graph's inside
+  [lo, hi]; the result is checked exactly (integer arithmetic) and, when no such parameters exist,
+  the nearest ones are kept and the deviation is measured and reported.
+"""
+from fractions import Fraction
+
+import numpy as np
+
+INT32_MIN, INT32_MAX = -(2 ** 31), 2 ** 31 - 1
+MAX_MULT, MAX_SHIFT = 65535, 47
+
+
+def staircase(level_fn, lo, hi, levels):
+    """T[m, j] = smallest integer a in [lo_m, hi_m] with level_fn(a)[m] >= levels[j], or hi_m + 1.
+
+    level_fn maps an int64 array [M, n] of accumulators to the levels [M, n]; it must be
+    non-decreasing in a for every channel."""
+    M, L = len(lo), len(levels)
+    a = np.repeat(np.asarray(lo, np.int64)[:, None], L, 1)
+    b = np.repeat(np.asarray(hi, np.int64)[:, None] + 1, L, 1)
+    tgt = np.asarray(levels, np.float64)[None, :]
+    while True:
+        open_ = a < b
+        if not open_.any():
+            return a
+        mid = np.where(open_, (a + b) // 2, a)
+        ok = level_fn(mid) >= tgt
+        b = np.where(open_ & ok, mid, b)
+        a = np.where(open_ & ~ok, mid + 1, a)
+
+
+def ceil_div(n, d):
+    return -((-n) // d)
+
+
+def tern_linear_threshold(level, bias, mult, shift):
+    """Smallest acc with Tern's linear output >= level (before the clamp), integer arithmetic."""
+    rnd = (1 << (shift - 1)) if shift > 0 else 0
+    return ceil_div(level * (1 << shift) - rnd, mult) - bias
+
+
+def representation(qlo, qhi):
+    """Candidate (out_bits, out_signed, offset) for levels qlo..qhi, stored as level - offset."""
+    cands = []
+    if qlo >= 0:
+        cands.append((max(1, int(qhi).bit_length()), False, 0))
+    else:
+        b = 1
+        while not (-(1 << (b - 1)) <= qlo and qhi <= (1 << (b - 1)) - 1):
+            b += 1
+        cands.append((b, True, 0))
+    cands.append((max(1, int(qhi - qlo).bit_length()), False, int(qlo)))
+    return [c for c in cands if c[0] <= 8]
+
+
+def _targets(T, qlo_m, qhi_m, qlo, lo, hi, ymin, ymax, off):
+    """Graph thresholds for Tern output levels ymin+1..ymax of one channel, clipped to [lo, hi+1]."""
+    out = []
+    for y in range(ymin + 1, ymax + 1):
+        lvl = y + off
+        if lvl <= qlo_m:
+            out.append(lo)
+        elif lvl > qhi_m:
+            out.append(hi + 1)
+        else:
+            out.append(int(T[lvl - qlo - 1]))
+    return out
+
+
+def _x_interval(targets, ymin, bias, lo, hi):
+    """Interval of x = 2^shift/mult (accumulator units per level) for which every Tern threshold
+    ceil((y - 1/2) x) - bias matches its target; (low, low_open, high, high_open) as Fractions."""
+    low, low_open, high, high_open = Fraction(0), True, None, False
+
+    def tighten_low(v, strict):
+        nonlocal low, low_open
+        if v > low or (v == low and strict):
+            low, low_open = v, strict
+
+    def tighten_high(v, strict):
+        nonlocal high, high_open
+        if high is None or v < high or (v == high and strict):
+            high, high_open = v, strict
+
+    for k, t in enumerate(targets):
+        c = Fraction(2 * (ymin + 1 + k) - 1, 2)  # y - 1/2
+        # want: t == lo  -> c x - bias <= lo ; t == hi+1 -> c x - bias > hi ; else t-1 < c x - bias <= t
+        up = (t + bias) if t <= hi else None           # c x <= up
+        dn = (t - 1 + bias) if t > lo else None        # c x > dn
+        if t == lo:
+            up, dn = lo + bias, None
+        if t == hi + 1:
+            up, dn = None, hi + bias
+        if c > 0:
+            if up is not None:
+                tighten_high(Fraction(up) / c, False)
+            if dn is not None:
+                tighten_low(Fraction(dn) / c, True)
+        else:  # dividing by a negative coefficient flips both bounds
+            if up is not None:
+                tighten_low(Fraction(up) / c, False)
+            if dn is not None:
+                tighten_high(Fraction(dn) / c, True)
+    return low, low_open, high, high_open
+
+
+def _pick_mult_shift(iv, x0):
+    """(mult, shift) with 2^shift/mult inside the interval, closest to x0; None if none exists."""
+    low, low_open, high, high_open = iv
+    best = None
+    for sh in range(1, MAX_SHIFT + 1):
+        p = 1 << sh
+        # x = p/mult <= high  <=> mult >= p/high ; x > low <=> mult < p/low
+        mmin = 1 if high is None else max(1, ceil_div(p * high.denominator, high.numerator))
+        if high is not None and high_open and Fraction(p, mmin) >= high:
+            mmin += 1
+        if low > 0:
+            mmax = ceil_div(p * low.denominator, low.numerator) - 1
+            if not low_open and Fraction(p, mmax + 1) == low:
+                mmax += 1
+        else:
+            mmax = MAX_MULT
+        mmax = min(mmax, MAX_MULT)
+        if mmin > mmax:
+            continue
+        m = int(min(max(round(p / x0), mmin), mmax)) if x0 > 0 else mmax
+        err = abs(Fraction(p, m) - Fraction(x0))
+        if best is None or err < best[0]:
+            best = (err, m, sh)
+    return None if best is None else (best[1], best[2])
+
+
+def _fit(targets, ymin, lo, hi):
+    """Least-squares slope/intercept of the interior targets: t ~ (y - 1/2) x - bias."""
+    pts = [(ymin + 1 + k - 0.5, t) for k, t in enumerate(targets) if lo < t <= hi]
+    if len(pts) >= 2:
+        c = np.array([p[0] for p in pts])
+        t = np.array([p[1] for p in pts], dtype=np.float64)
+        x = float(np.polyfit(c, t, 1)[0])
+        return x, [float(np.median(c * x - t))], pts
+    return None, [], pts
+
+
+def _deviation(tern_t, targets, lo, hi):
+    """Largest |y_tern - y_graph| over lo..hi and the number of accumulator values that differ."""
+    pts = sorted({lo} | {min(max(t, lo), hi + 1) for t in tern_t + targets})
+    worst, count = 0, 0
+    for i, a in enumerate(pts):
+        if a > hi:
+            break
+        d = sum(1 for t in tern_t if t <= a) - sum(1 for t in targets if t <= a)
+        worst = max(worst, abs(d))
+        nxt = pts[i + 1] if i + 1 < len(pts) else hi + 1
+        if d:
+            count += min(nxt, hi + 1) - a
+    return worst, count
+
+
+def linear_params(T, qlo_m, qhi_m, qlo, lo, hi, rep, x_hint):
+    """Per-channel (bias, mult, shift) for a linear requant in representation rep; exactness report."""
+    b, signed, off = rep
+    ymin, ymax = (-(1 << (b - 1)), (1 << (b - 1)) - 1) if signed else (0, (1 << b) - 1)
+    M = len(lo)
+    bias = np.zeros(M, np.int64)
+    mult = np.ones(M, np.int64)
+    shift = np.ones(M, np.int64)
+    bad = []
+    for m in range(M):
+        lo_m, hi_m = int(lo[m]), int(hi[m])
+        tg = _targets(T[m], int(qlo_m[m]), int(qhi_m[m]), qlo, lo_m, hi_m, ymin, ymax, off)
+        x0, b0s, pts = _fit(tg, ymin, lo_m, hi_m)
+        if x0 is None or x0 <= 0:
+            x0 = x_hint[m] if x_hint is not None and np.isfinite(x_hint[m]) and x_hint[m] > 0 else None
+        if x0 is None:  # a constant output (or one step without a slope hint): make x wider than the range
+            x0 = float(1 << max(1, int(hi_m - lo_m + 1).bit_length() + 1))
+        if not b0s:
+            if pts:
+                b0s = [pts[0][0] * x0 - pts[0][1]]
+            else:  # constant level c = the first level not always reached, minus one
+                c = ymin + sum(1 for t in tg if t <= lo_m)
+                b0s = [c * x0 - (lo_m + hi_m) / 2.0]
+        cands = []
+        for b0 in b0s:
+            for d in (0, -1, 1, -2, 2, -3, 3):
+                v = int(np.floor(b0)) + d
+                if v not in cands:
+                    cands.append(v)
+        found = None
+        for bv in cands:
+            if not (-(1 << 30) <= bv <= (1 << 30)):
+                continue
+            iv = _x_interval(tg, ymin, bv, lo_m, hi_m)
+            if iv[2] is not None and (iv[0] > iv[2] or (iv[0] == iv[2] and (iv[1] or iv[3]))):
+                continue
+            ms = _pick_mult_shift(iv, x0)
+            if ms is None:
+                continue
+            tt = [min(max(tern_linear_threshold(y, bv, ms[0], ms[1]), lo_m), hi_m + 1) for y in range(ymin + 1, ymax + 1)]
+            if tt == tg:
+                found = (bv, ms[0], ms[1])
+                break
+        if found is None:  # nearest parameters; the deviation is measured below
+            sh = MAX_SHIFT
+            while sh > 1 and round((1 << sh) / x0) > MAX_MULT:
+                sh -= 1
+            mu = int(min(max(round((1 << sh) / x0), 1), MAX_MULT))
+            bv = int(np.clip(round(b0s[0]), -(1 << 30), 1 << 30))
+            found = (bv, mu, sh)
+            tt = [min(max(tern_linear_threshold(y, bv, mu, sh), lo_m), hi_m + 1) for y in range(ymin + 1, ymax + 1)]
+            worst, count = _deviation(tt, tg, lo_m, hi_m)
+            bad.append({"channel": m, "max_dev": worst, "acc_values": count, "acc_range": hi_m - lo_m + 1})
+        bias[m], mult[m], shift[m] = found
+    return bias, mult, shift, bad
+
+
+def derive(level_fn, lo, hi, bipolar=False, x_hint=None):
+    """Requant for one layer. level_fn: int64 [M, n] accumulators -> levels (non-decreasing).
+
+    Returns (requant dict with numpy tensors, offset, (ylo, yhi) stored range, report dict); the
+    stored value is level - offset (bipolar: stored 1 means level +1, 0 means -1)."""
+    lo = np.asarray(lo, np.int64)
+    hi = np.asarray(hi, np.int64)
+    qlo_m = level_fn(lo[:, None])[:, 0]
+    qhi_m = level_fn(hi[:, None])[:, 0]
+    if np.any(qlo_m > qhi_m):
+        raise ValueError("level function is not non-decreasing")
+    if bipolar:
+        T = staircase(level_fn, lo, hi, [1])
+        rq = {"mode": "threshold", "out_bits": 1, "thresholds": T.astype(np.int32)}
+        return rq, None, (int(qlo_m.min() > 0), int(qhi_m.max() > 0)), {"mode": "threshold", "exact": True}
+    qlo, qhi = int(qlo_m.min()), int(qhi_m.max())
+    n = qhi - qlo + 1
+    T = staircase(level_fn, lo, hi, np.arange(qlo + 1, qhi + 1)) if n > 1 else np.zeros((len(lo), 0), np.int64)
+    if n <= 4:
+        bits = 1 if n <= 2 else 2
+        th = np.concatenate([T, np.repeat(hi[:, None] + 1, (1 << bits) - 1 - T.shape[1], 1)], axis=1)
+        if th.min(initial=0) < INT32_MIN or th.max(initial=0) > INT32_MAX:
+            raise OverflowError("thresholds exceed int32")
+        rq = {"mode": "threshold", "out_bits": bits, "thresholds": th.astype(np.int32)}
+        return rq, qlo, (0, qhi - qlo), {"mode": "threshold", "exact": True}
+    reps = representation(qlo, qhi)
+    if not reps:
+        raise OverflowError(f"the output has {n} levels ({qlo}..{qhi}); Tern activations have at most 8 bits")
+    best = None
+    for rep in reps:
+        bias, mult, shift, bad = linear_params(T, qlo_m, qhi_m, qlo, lo, hi, rep, x_hint)
+        if best is None or len(bad) < len(best[4]):
+            best = (rep, bias, mult, shift, bad)
+        if not bad:
+            break
+    rep, bias, mult, shift, bad = best
+    b, signed, off = rep
+    rq = {"mode": "linear", "out_bits": b, "out_signed": signed, "bias": bias.astype(np.int32),
+          "mult": mult.astype(np.int32), "shift": shift.astype(np.int32)}
+    report = {"mode": "linear", "exact": not bad}
+    if bad:
+        report.update(inexact_channels=len(bad), channels=len(lo), max_dev_lsb=max(d["max_dev"] for d in bad),
+                      acc_values=sum(d["acc_values"] for d in bad),
+                      acc_range=int(sum(int(h) - int(l_) + 1 for l_, h in zip(lo, hi))))
+    return rq, off, (qlo - off, qhi - off), report
+
+
+def derive_raw(K, L, sign):
+    """Last layer without a quantiser: logits = K_m * acc + L_m. Tern's raw output acc' + bias keeps the
+    argmax when K is one positive number for all classes (after `sign`): bias = round((L - L_0) / K)."""
+    K = np.asarray(K, np.float64) * sign
+    if not np.all(K == K[0]) or K[0] == 0:
+        return None
+    # an offset shared by every class does not move the argmax: only the differences to class 0 count
+    q = (np.asarray(L, np.float64) - float(L[0])) / K[0]
+    bias = np.round(q)
+    err = np.abs(q - bias)
+    tol = 1e-9 * np.maximum(1.0, np.abs(q))
+    exact = bool(np.all(err <= tol))
+    if np.abs(bias).max(initial=0) > INT32_MAX:
+        raise OverflowError("raw output bias exceeds int32")
+    report = {"mode": "raw", "exact": exact}
+    if not exact:
+        report["max_bias_rounding"] = float(err.max())
+    return {"mode": "raw", "bias": bias.astype(np.int32)}, report
