@@ -132,6 +132,27 @@ TEST(ModelFile, MalformedHeaders) {
   expect_error(with([](auto& h) { h["layers"][2]["act_signed"] = true; }), "'Activation precision'", "act signed");
 }
 
+// docs/model_format.md, "Unknown keys": rejected inside the objects the format defines (a misspelt optional key
+// would otherwise fall back to its default), ignored at the top level (provenance such as "train", "import").
+TEST(ModelFile, UnknownKeys) {
+  const auto raw = gunzip(bundled().front());
+  const Container good = split(raw);
+  auto with = [&](auto edit) {
+    Container c = good;
+    edit(c.header);
+    return join(c);
+  };
+  expect_error(with([](auto& h) { h["layers"][0]["act_sigend"] = true; }), "unknown key 'act_sigend'", "layer");
+  expect_error(with([](auto& h) { h["layers"][1]["padding"] = 0; }), "unknown key 'padding'", "maxpool");
+  expect_error(with([](auto& h) { h["layers"][0]["requant"]["round"] = 1; }), "requant: unknown key 'round'",
+               "requant");
+  expect_error(with([](auto& h) { h["layers"][0]["weights"]["order"] = "C"; }), "weights: unknown key 'order'",
+               "tensor");
+  expect_error(with([](auto& h) { h["input"]["scale"] = 1; }), "input: unknown key 'scale'", "input");
+  const Model m = parse_model(with([](auto& h) { h["import"] = {{"source", "net.onnx"}}; }), "top.tnm");
+  EXPECT_EQ(m.layers.size(), parse_model(raw, "raw.tnm").layers.size());
+}
+
 TEST(ModelFile, IllegalTensorValues) {
   // The first bundled model with a ternary layer: put a 2 into that layer's weights.
   for (const std::string& file : bundled()) {
