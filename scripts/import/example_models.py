@@ -173,3 +173,197 @@ def constructed_cnn(images, labels, seed=2):
 def save(model, path):
     onnx.save(model, path)
     return path
+
+
+# ------------------------------------------------------------------------------------------------
+# Standard quantised ONNX.
+
+
+def ort_mlp(p):
+    """onnxruntime-style QOperator MLP 784-64-32-10: QuantizeLinear (uint8 input) -> MatMulInteger + Cast +
+    Mul(scale) + Add(bias) + Relu -> QuantizeLinear -> QLinearMatMul -> DequantizeLinear -> MatMul on
+    QuantizeLinear/DequantizeLinear weights + Add(bias). p: W0 [784,64], W1 [64,32], W2 [32,10] int8
+    arrays, s0, s1 (activation scales), sw0, sw1, sw2 (weight scales), b0 [64], b2 [10] float."""
+    b = Builder()
+    x = b.node("Flatten", ["x"], axis=1)
+    xq = b.node("QuantizeLinear", [x, b.const(1.0 / 255.0), b.const(0, "zp", np.uint8)])
+    acc = b.node("MatMulInteger", [xq, b.const(p["W0"], "W0", np.int8), b.const(0, "zp", np.uint8),
+                                   b.const(0, "zp", np.int8)])
+    z = b.node("Mul", [b.node("Cast", [acc], to=1), b.const((1.0 / 255.0) * p["sw0"])])
+    z = b.node("Relu", [b.node("Add", [z, b.const(p["b0"])])])
+    h = b.node("QuantizeLinear", [z, b.const(p["s0"]), b.const(0, "zp", np.uint8)])
+    h = b.node("QLinearMatMul", [h, b.const(p["s0"]), b.const(0, "zp", np.uint8), b.const(p["W1"], "W1", np.int8),
+                                 b.const(p["sw1"]), b.const(0, "zp", np.int8), b.const(p["s1"]),
+                                 b.const(0, "zp", np.uint8)])
+    h = b.node("DequantizeLinear", [h, b.const(p["s1"]), b.const(0, "zp", np.uint8)])
+    w2 = b.node("DequantizeLinear", [b.node("QuantizeLinear", [b.const(p["W2"] * p["sw2"], "W2"), b.const(p["sw2"]),
+                                                                b.const(0, "zp", np.int8)]),
+                                     b.const(p["sw2"]), b.const(0, "zp", np.int8)])
+    y = b.node("Add", [b.node("MatMul", [h, w2]), b.const(p["b2"])])
+    return b.model("x", ["N", 1, 28, 28], y)
+
+
+def qlinear_cnn(p):
+    """QOperator CNN: QuantizeLinear -> QLinearConv (int32 bias, pad 1) -> MaxPool on uint8 -> ConvInteger +
+    Cast + Mul + Relu -> QuantizeLinear -> DequantizeLinear -> Flatten -> Gemm (QDQ weights, bias)."""
+    b = Builder()
+    xq = b.node("QuantizeLinear", ["x", b.const(1.0 / 255.0), b.const(0, "zp", np.uint8)])
+    h = b.node("QLinearConv", [xq, b.const(1.0 / 255.0), b.const(p.get("xzp", 0), "zp", np.uint8),
+                               b.const(p["W0"], "W0", np.int8), b.const(p["sw0"]), b.const(0, "zp", np.int8),
+                               b.const(p["s0"]), b.const(0, "zp", np.uint8), b.const(p["b0"], "B0", np.int32)],
+               kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    h = b.node("MaxPool", [h], kernel_shape=[2, 2], strides=[2, 2])
+    acc = b.node("ConvInteger", [h, b.const(p["W1"], "W1", np.int8), b.const(0, "zp", np.uint8)],
+                 kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])
+    z = b.node("Relu", [b.node("Mul", [b.node("Cast", [acc], to=1), b.const(p["s0"] * p["sw1"])])])
+    h = b.node("DequantizeLinear", [b.node("QuantizeLinear", [z, b.const(p["s1"]), b.const(0, "zp", np.uint8)]),
+                                    b.const(p["s1"]), b.const(0, "zp", np.uint8)])
+    h = b.node("Flatten", [h], axis=1)
+    w2 = b.node("DequantizeLinear", [b.const(p["W2"], "W2", np.int8), b.const(p["sw2"]), b.const(0, "zp", np.int8)])
+    y = b.node("Gemm", [h, w2, b.const(p["b2"])], transB=1)
+    return b.model("x", ["N", 1, 28, 28], y)
+
+
+def trunc_mlp(p, domain="onnx.brevitas"):
+    """Older Brevitas export (domain onnx.brevitas): 8-bit input quantiser, 2-bit weights, ReLU and the
+    accumulator reduced by Trunc v2 (unsigned 4-bit out, FLOOR) as the activation quantiser, and a raw
+    last layer. p: W0 [784,64] and W1 [64,10] in {-1,0,1}, ws0, ws1 scalar weight scales."""
+    b = Builder(domain)
+    x = flatten_like_brevitas(b, "global_in")
+    x = b.quant(x, 1.0 / 255.0, 8, signed=False, base="InputQuant")
+    w0 = b.quant(b.const(p["W0"] * p["ws0"]), p["ws0"], 2, signed=True, narrow=True, base="WeightQuant")
+    z = b.node("MatMul", [x, w0])
+    s_acc = (1.0 / 255.0) * p["ws0"]
+    x = b.node("Trunc", [b.node("Relu", [z]), b.const(s_acc), b.const(0.0), b.const(16.0),
+                         b.const(s_acc * 2.0 ** p["k"]), b.const(4.0)], "AccTrunc", domain=domain,
+               rounding_mode="FLOOR", signed=0, narrow=0)
+    w1 = b.quant(b.const(p["W1"] * p["ws1"]), p["ws1"], 2, signed=True, narrow=True, base="WeightQuant")
+    y = b.node("MatMul", [x, w1])
+    return b.model("global_in", [1, 1, 28, 28], y)
+
+
+def torch_qdq_cnn(p, path, fold=True):
+    """A fake-quantised PyTorch CNN exported with torch.onnx.export (QuantizeLinear/DequantizeLinear pairs):
+    uint8 input, conv 3x3 pad 1 (8, per-channel int8 weights) + ReLU + uint8 QDQ, max-pool 2, conv 3x3 pad 1
+    (16) + ReLU + QDQ, max-pool 2, flatten, linear (per-tensor int8 weights, bias). With po2, every scale is a
+    power of two and every bias a multiple of its accumulator step (the exact case). fold: torch's constant
+    folding, which turns the weights' QuantizeLinear/DequantizeLinear into float constants."""
+    import torch
+
+    def fq(x, s, lo=0, hi=255):
+        return torch.fake_quantize_per_tensor_affine(x, float(s), 0, lo, hi)
+
+    class Net(torch.nn.Module):
+        def forward(self, x):
+            x = fq(x, 1.0 / 255.0)
+            for k in range(2):
+                w = torch.fake_quantize_per_channel_affine(torch.tensor(p[f"W{k}"], dtype=torch.float32),
+                                                           torch.tensor(p[f"sw{k}"], dtype=torch.float32),
+                                                           torch.zeros(len(p[f"sw{k}"]), dtype=torch.int32),
+                                                           0, -128, 127)
+                x = torch.nn.functional.conv2d(x, w, torch.tensor(p[f"b{k}"], dtype=torch.float32), padding=1)
+                x = torch.nn.functional.max_pool2d(fq(torch.relu(x), p[f"s{k}"]), 2)
+            w = fq(torch.tensor(p["W2"], dtype=torch.float32), p["sw2"], -128, 127)
+            return torch.nn.functional.linear(torch.flatten(x, 1), w, torch.tensor(p["b2"], dtype=torch.float32))
+
+    torch.onnx.export(Net().eval(), torch.zeros(1, 1, 28, 28), path, opset_version=13, input_names=["x"],
+                      output_names=["logits"], dynamic_axes={"x": {0: "N"}, "logits": {0: "N"}},
+                      do_constant_folding=fold)
+    return path
+
+
+def _po2(x, up=False):
+    return 2.0 ** (np.ceil(np.log2(x)) if up else np.round(np.log2(x)))
+
+
+def constructed_torch_cnn(images, labels, path, po2=True, seed=3):
+    """Seeded random conv weights, activation scales from the data (max / 255, rounded to a power of two when
+    po2), a least-squares read-out; exported through torch."""
+    rng = np.random.default_rng(seed)
+    p = {}
+    x = images.astype(np.float64)[:, None] / 255.0
+    for k, (C, M) in enumerate(((1, 8), (8, 16))):
+        W = rng.normal(0, 1, (M, C, 3, 3))
+        sw = np.abs(W).reshape(M, -1).max(axis=1) / 127.0
+        sw = _po2(sw, up=True) if po2 else sw
+        Wq = np.clip(np.round(W / sw[:, None, None, None]), -127, 127) * sw[:, None, None, None]
+        z = ref.conv2d(None, x, Wq, {"pads": [1, 1, 1, 1]})
+        b = -z.mean(axis=(0, 2, 3)) * 0.5
+        s_in = 1.0 / 255.0 if k == 0 else p["s0"]
+        if po2:
+            b = np.round(b / (s_in * sw)) * (s_in * sw)  # a multiple of the accumulator step
+        z = np.maximum(z + b[None, :, None, None], 0)
+        s = float(np.percentile(z, 99.9) / 255.0)
+        s = _po2(s) if po2 else s
+        x = np.clip(np.round(z / s), 0, 255) * s
+        x = x.reshape(x.shape[0], M, 14 if k == 0 else 7, 2, 14 if k == 0 else 7, 2).max(axis=(3, 5))
+        p.update({f"W{k}": W, f"sw{k}": sw, f"b{k}": b, f"s{k}": s})
+    F = x.reshape(len(x), -1)
+    Y = np.eye(10)[labels] * 2 - 1
+    W2 = np.linalg.lstsq(np.c_[F, np.ones(len(F))], Y, rcond=None)[0]
+    sw2 = float(np.abs(W2[:-1]).max() / 127.0)
+    b2 = W2[-1]
+    if po2:
+        sw2 = _po2(sw2, up=True)
+        b2 = np.round(b2 / (p["s1"] * sw2)) * (p["s1"] * sw2)
+    p.update({"W2": np.clip(np.round(W2[:-1].T / sw2), -127, 127) * sw2, "sw2": sw2, "b2": b2})
+    return torch_qdq_cnn(p, path, fold=po2), p
+
+
+def _readout_int8(F, labels):
+    """Least-squares read-out [K, 10] quantised to int8 with a per-tensor scale; (W int8, scale, bias)."""
+    W = np.linalg.lstsq(np.c_[F, np.ones(len(F))], np.eye(10)[labels] * 2 - 1, rcond=None)[0]
+    sw = float(np.abs(W[:-1]).max() / 127.0)
+    return np.clip(np.round(W[:-1] / sw), -127, 127).astype(np.int8), sw, W[-1]
+
+
+def constructed_ort_mlp(images, labels, seed=4):
+    rng = np.random.default_rng(seed)
+    x = images.reshape(len(images), -1).astype(np.float64)
+    W0 = np.clip(np.round(rng.normal(0, 40, (784, 64))), -127, 127).astype(np.int8)
+    W1 = np.clip(np.round(rng.normal(0, 40, (64, 32))), -127, 127).astype(np.int8)
+    p = {"W0": W0, "W1": W1, "sw0": 2.0 ** -9, "sw1": 0.0073}
+    z = x @ W0.astype(np.float64) * (p["sw0"] / 255.0)
+    p["b0"] = -np.median(z, axis=0)
+    h = np.maximum(z + p["b0"], 0)
+    p["s0"] = float(np.percentile(h, 99.5) / 255.0)
+    q = np.clip(np.round(h / p["s0"]), 0, 255)
+    h1 = q @ W1.astype(np.float64) * p["s0"] * p["sw1"]
+    p["s1"] = float(np.percentile(h1, 99.5) / 255.0)
+    F = np.clip(np.round(h1 / p["s1"]), 0, 255) * p["s1"]
+    W2, p["sw2"], p["b2"] = _readout_int8(F, labels)
+    p["W2"] = W2.astype(np.float64)
+    return ort_mlp(p), p
+
+
+def constructed_qlinear_cnn(images, labels, seed=5, xzp=0):
+    rng = np.random.default_rng(seed)
+    x = images[:, None].astype(np.float64)
+    W0 = np.clip(np.round(rng.normal(0, 50, (8, 1, 3, 3))), -127, 127).astype(np.int8)
+    W1 = np.clip(np.round(rng.normal(0, 30, (16, 8, 3, 3))), -127, 127).astype(np.int8)
+    p = {"W0": W0, "W1": W1, "sw0": 2.0 ** -7, "sw1": 2.0 ** -8, "xzp": xzp}
+    acc = ref.conv2d(None, x, W0.astype(np.float64), {"pads": [1, 1, 1, 1]})
+    p["b0"] = np.round(-np.median(acc, axis=(0, 2, 3)) * 0.5).astype(np.int32)
+    z = (acc + p["b0"][None, :, None, None]) * (p["sw0"] / 255.0)
+    p["s0"] = float(2.0 ** np.round(np.log2(np.percentile(z, 99.5) / 255.0)))
+    q = np.clip(np.round(z / p["s0"]), 0, 255)
+    q = q.reshape(len(q), 8, 14, 2, 14, 2).max(axis=(3, 5))
+    acc1 = ref.conv2d(None, q, W1.astype(np.float64), {"pads": [1, 1, 1, 1], "strides": [2, 2]})
+    z1 = np.maximum(acc1 * p["s0"] * p["sw1"], 0)
+    p["s1"] = float(np.percentile(z1, 99.5) / 255.0)
+    F = (np.clip(np.round(z1 / p["s1"]), 0, 255) * p["s1"]).reshape(len(q), -1)
+    W2, p["sw2"], p["b2"] = _readout_int8(F, labels)
+    p["W2"] = W2.T.copy()
+    return qlinear_cnn(p), p
+
+
+def constructed_trunc_mlp(images, labels, seed=6):
+    rng = np.random.default_rng(seed)
+    x = images.reshape(len(images), -1).astype(np.float64)
+    W0 = np.clip(np.round(rng.normal(0, 0.8, (784, 64))), -1, 1)
+    acc = x @ W0
+    k = int(np.round(np.log2(acc.std() / 4)))
+    F = np.clip(np.floor(np.maximum(acc, 0) / 2 ** k), 0, 15)
+    W = np.linalg.lstsq(np.c_[F, np.ones(len(F))], np.eye(10)[labels] * 2 - 1, rcond=None)[0][:-1]
+    W1 = np.sign(W) * (np.abs(W) > 0.7 * np.abs(W).mean())
+    return trunc_mlp({"W0": W0, "W1": W1, "ws0": 0.5, "ws1": 0.25, "k": k}), k

@@ -175,7 +175,7 @@ def conv2d(node, x, w, at):
     for g in range(group):
         c = cols[:, g * Cg:(g + 1) * Cg].reshape(N, Cg * R * S, E * F)
         wm = w[g * Mg:(g + 1) * Mg].reshape(Mg, -1).astype(dt)
-        out[:, g * Mg:(g + 1) * Mg] = np.einsum("mk,nkp->nmp", wm, c).reshape(N, Mg, E, F)
+        out[:, g * Mg:(g + 1) * Mg] = np.matmul(wm, c).reshape(N, Mg, E, F)
     return out
 
 

@@ -93,6 +93,39 @@ def full(a, shape):
     return np.broadcast_to(np.asarray(a, np.float64), shape).copy()
 
 
+def recover_ints(vals, axis):
+    """Float weights that are integers (|q| <= 127) times one scale per slice along `axis` -- what a
+    constant-folded quantiser leaves (torch.onnx.export folds QuantizeLinear/DequantizeLinear of weights).
+    Returns (ints, scale array, exact) or None. The largest |q| tried first is 127."""
+    w = np.moveaxis(np.asarray(vals, np.float64), axis, 0)
+    whole = _recover_slice(w)  # one scale for the whole tensor first (per-tensor quantisation)
+    if whole is not None:
+        q, s = whole
+        return np.moveaxis(q, 0, axis), np.full(vals.shape, s), bool(np.all(q * s == w))
+    ints = np.zeros(w.shape, np.int64)
+    scale = np.ones(w.shape)
+    exact = True
+    for m in range(w.shape[0]):
+        r = _recover_slice(w[m])
+        if r is None:
+            return None
+        ints[m], scale[m] = r
+        exact = exact and bool(np.all(r[0] * r[1] == w[m]))
+    return np.moveaxis(ints, 0, axis), np.moveaxis(scale, 0, axis), exact
+
+
+def _recover_slice(w):
+    top = np.abs(w).max(initial=0)
+    if top == 0:
+        return np.zeros(w.shape, np.int64), 1.0
+    for qmax in range(127, 0, -1):
+        s = top / qmax
+        r = w / s
+        if np.all(np.abs(r - np.round(r)) <= 1e-4):
+            return np.round(r).astype(np.int64), s
+    return None
+
+
 def weight_type(w):
     vals = set(int(v) for v in np.unique(w))
     if vals <= {-1, 1}:
@@ -128,6 +161,7 @@ class Importer:
         self.names = set()
         # for the tests: (graph tensor, Tern layer index, idx, K, L) with tensor = K * stored[idx] + L
         self.trace = []
+        self.notes = []
 
     # ------------------------------------------------------------------ helpers
     def fail(self, node, msg):
@@ -284,8 +318,6 @@ class Importer:
             self.fail(node, f"a constant of shape {list(np.shape(K))}/{list(np.shape(L))} broadcasts the "
                             f"activation {list(v.shape)} to {list(shp)}")
         K, L = full(K, v.shape), full(L, v.shape)
-        if v.kind == "act" and any(s[0] == "clip" for s in v.steps):
-            self.fail(node, "arithmetic after a clip of a stored tensor is not supported")
         if v.pools and np.any(K < 0):
             self.fail(node, "a negative scale after a MaxPool of the accumulator (the max would become a min)")
         steps = list(v.steps)
@@ -341,9 +373,9 @@ class Importer:
             st = self.stored[v.src]
             _, K, L = v.steps[0]
             vals = [K * o + L for o in st.operand_range(False)]
-            if all(np.all(x >= lo) and np.all(x <= hi) for x in vals):
+            if len(v.steps) == 1 and all(np.all(x >= lo) and np.all(x <= hi) for x in vals):
                 return [v]  # a no-op on every value the tensor can hold
-            self.fail(node, "clips a stored tensor in a way that changes it; put it before the quantiser")
+            # otherwise it must be followed by a quantiser (requantise_stored runs the whole chain)
         return [v.copy(steps=list(v.steps) + [("clip", full(lo, v.shape), full(hi, v.shape))])]
 
     def final(self, node, ins):
@@ -363,8 +395,10 @@ class Importer:
             self.fail(node, "starts a layer while the previous one has no quantiser yet (branching graph)")
         if x.src != len(self.stored) - 1:
             self.fail(node, "reads a tensor that is not the latest layer's output; Tern runs layers as a chain")
-        if x.qdtype is not None and x.qdtype.kind == "f":
-            x = x.copy(qdtype=None)
+        self.plain_act(node, x)
+        if x.qdtype is not None:
+            self.fail(node, f"reads an integer ({x.qdtype}) tensor as floats; use MatMulInteger/ConvInteger, "
+                            f"QLinearMatMul/QLinearConv or a DequantizeLinear first")
         st = self.stored[x.src]
         _, K, L = x.steps[0]
         A = self.uniform(node, K, f"the scale of its {what}")
@@ -378,16 +412,30 @@ class Importer:
                 return st, -half, np.zeros_like(L), True
         return st, A, L, False
 
-    def weights_of(self, node, w, what="weights"):
+    def plain_act(self, node, v):
+        """A stored tensor read as it is (value = K * y + L): no pending Relu/Clip, which needs a quantiser."""
+        if v.kind == "act" and len(v.steps) != 1:
+            self.fail(node, "reads a stored tensor through a Relu/Clip that changes it; Tern can only apply that "
+                            "in a requantiser, so a quantiser must follow the Relu/Clip")
+
+    def weights_of(self, node, w, axis, what="weights"):
+        """Integer weights with a scale per output channel (`axis`)."""
         if not isinstance(w, Const):
             self.fail(node, f"{what} must be constant")
-        if w.ints is None:
-            vals = np.asarray(w.val)
-            if vals.dtype.kind in "iu":
-                return Const(vals.astype(np.float64), vals.astype(np.int64), np.ones(vals.shape))
+        if w.ints is not None:
+            return w
+        vals = np.asarray(w.val)
+        if vals.dtype.kind in "iu":
+            return Const(vals.astype(np.float64), vals.astype(np.int64), np.ones(vals.shape))
+        rec = recover_ints(vals, axis)
+        if rec is None:
             self.fail(node, f"{what} are float without a quantiser (Quant, BipolarQuant, QuantizeLinear + "
-                            f"DequantizeLinear) or integer type; Tern needs integer weights")
-        return w
+                            f"DequantizeLinear) and not integers -127..127 times one scale per output channel; "
+                            f"Tern needs integer weights")
+        ints, scale, exact = rec
+        self.notes.append(f"{label(node)}: {what} recovered from float values as integers times a per-channel "
+                          f"scale ({'exactly' if exact else 'up to float32 rounding'}; a constant-folded quantiser)")
+        return Const(vals, ints, scale)
 
     def acc_bounds(self, w, st, padded, xnor):
         lo_v, hi_v = st.operand_range(xnor)
@@ -411,7 +459,7 @@ class Importer:
 
     def fc(self, node, x, wc, alpha=1.0, transB=False):
         st, A, L, xnor = self.operand_view(node, x)
-        wc = self.weights_of(node, wc)
+        wc = self.weights_of(node, wc, 0 if transB else 1)
         wf, wi, ws = wc.val, wc.ints, wc.scale
         if transB:
             wf, wi, ws = wf.T, wi.T, ws.T
@@ -428,7 +476,7 @@ class Importer:
 
     def conv(self, node, x, wc, at):
         st, A, L, xnor = self.operand_view(node, x)
-        wc = self.weights_of(node, wc)
+        wc = self.weights_of(node, wc, 0)
         check_attrs(node, {"kernel_shape", "strides", "pads", "dilations", "group", "auto_pad"})
         if len(x.shape) != 4 or x.shape[0] != 1 or tuple(x.shape[1:]) != st.shape or \
                 not np.array_equal(x.idx.reshape(-1), np.arange(x.idx.size)):
@@ -561,6 +609,7 @@ class Importer:
             self.fail(node, "ceil_mode=1 adds a partial window; Tern's max-pool drops it (floor)")
         idx = np.arange(C * E * F).reshape(1, C, E, F)
         if v.kind == "act":
+            self.plain_act(node, v)
             s = self.stored[v.src]
             if v.src != len(self.stored) - 1 or (self.pending is not None and not self.pending.closed):
                 self.fail(node, "pools a tensor that is not the latest layer's output")
@@ -571,7 +620,8 @@ class Importer:
             steps = [("affine", full(self.per_channel(node, v.steps[0][1], v, "the scale", 1.0).reshape(1, C, 1, 1),
                                       idx.shape),
                       full(self.per_channel(node, v.steps[0][2], v, "the offset", 0.0).reshape(1, C, 1, 1), idx.shape))]
-            return [View("act", len(self.stored) - 1, idx, steps, (C, E, F))] + [None] * (len(node.output) - 1)
+            return [View("act", len(self.stored) - 1, idx, steps, (C, E, F), qdtype=v.qdtype)] + \
+                [None] * (len(node.output) - 1)
         steps = [(s[0], full(self.per_channel(node, s[1], v, "a scale", 1.0).reshape(1, C, 1, 1), idx.shape),
                   full(self.per_channel(node, s[2], v, "an offset", 0.0).reshape(1, C, 1, 1), idx.shape))
                  for s in v.steps]
@@ -632,7 +682,7 @@ class Importer:
             if np.any(p["scale"] <= 0):
                 self.fail(node, "scale must be positive")
             return Quantiser(node, "trunc", lambda x: ref.trunc_level(x, p), (osc[:, 0], -(osc * zpo)[:, 0]),
-                             np.ones(len(osc)), 1.0 / (p["scale"][:, 0] * p["trunc_scale"]))
+                             np.ones(len(osc)), 1.0 / (p["scale"][:, 0] * p["trunc_scale"][:, 0]))
         if key == "qonnx:MultiThreshold":
             check_attrs(node, {"out_dtype", "out_scale", "out_bias", "data_layout"})
             th = np.asarray(vals[1], np.float64)
@@ -771,9 +821,8 @@ class Importer:
         st = self.stored[v.src]
         ops = st.operands().astype(np.float64)
         C = st.shape[0]
-        K = self.per_channel(node, v.steps[0][1], v, "the scale", 1.0)[:, None]
-        L = self.per_channel(node, v.steps[0][2], v, "the offset", 0.0)[:, None]
-        lv = q.level(K * ops[None, :] + L)
+        steps, _, _ = self.chain_fn(node, v, C)
+        lv = q.level(self.apply_steps(steps, np.repeat(ops[None, :], C, 0)))
         if len(ops) > 1:
             k = (lv[:, 1:] - lv[:, :-1]) / (ops[1:] - ops[:-1])[None, :]
             k0 = k[:, :1]
@@ -795,7 +844,7 @@ class Importer:
         P.xnor = False
         self.pending = P
         # the accumulator is the operand; the view's value is K * operand + L per element
-        acc_view = View("acc", P, v.idx, [("affine", v.steps[0][1], v.steps[0][2])], st.shape)
+        acc_view = View("acc", P, v.idx, list(v.steps), st.shape)
         out = self.close_layer(node, acc_view, q)
         self.report[-1]["note"] = f"inserted: identity 1x1 conv ({C} -> {C} channels, weight 1) to requantise a stored tensor"
         return out
@@ -834,8 +883,8 @@ class Importer:
             self.trace.append((name, len(self.layers) - 1, v.idx, full(K0, v.shape),
                                (L - K0 * rq["bias"]).reshape(v.shape)))
             return
-        if v.src != len(self.stored) - 1 or len(self.layers) == 0:
-            raise GraphError(f"graph output '{name}' is not the output of the last layer")
+        if v.src != len(self.stored) - 1 or len(self.layers) == 0 or len(v.steps) != 1:
+            raise GraphError(f"graph output '{name}' is not the output of the last layer (as stored)")
         n = int(np.prod(self.stored[-1].shape))
         if v.idx.size != n or not np.array_equal(v.idx.reshape(-1), np.arange(n)):
             raise GraphError(f"graph output '{name}': the class scores must be the last layer's outputs in order")
@@ -849,7 +898,8 @@ class Importer:
         classes = int(np.prod(self.stored[-1].shape))
         return {"name": self.name, "dataset": self.dataset, "input": {"shape": [1, 28, 28], "bits": 8, "signed": False},
                 "classes": classes, "layers": self.layers,
-                "import": {"source": self.g.origin, "input_scale": self.input_scale, "report": self.report}}
+                "import": {"source": self.g.origin, "input_scale": self.input_scale, "report": self.report,
+                           "notes": self.notes}}
 
 
 HANDLERS = {k: Importer.move for k in MOVE_OPS}
