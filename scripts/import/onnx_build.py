@@ -18,8 +18,8 @@ class Builder:
         self.inits.append(numpy_helper.from_array(np.asarray(arr, dtype=dtype), nm))
         return nm
 
-    def node(self, op, inputs, base=None, domain="", n_out=1, **kw):
-        nm = self.name(base or op)
+    def node(self, op, inputs, base=None, domain="", n_out=1, exact_name=False, **kw):
+        nm = base if exact_name else self.name(base or op)
         outs = [f"{nm}_out{i}" if i else f"{nm}_out" for i in range(n_out)]
         self.nodes.append(helper.make_node(op, inputs, outs, name=nm, domain=domain, **kw))
         return outs[0] if n_out == 1 else outs

@@ -273,16 +273,19 @@ def derive(level_fn, lo, hi, bipolar=False, x_hint=None):
 
 def derive_raw(K, L, sign):
     """Last layer without a quantiser: logits = K_m * acc + L_m. Tern's raw output acc' + bias keeps the
-    argmax when K is one positive number for all classes (after `sign`): bias = round((L - L_0) / K)."""
+    argmax when K is one positive number for all classes (after `sign`): bias = round(L / K), or
+    round((L - L_0) / K) when only that is exact."""
     K = np.asarray(K, np.float64) * sign
     if not np.all(K == K[0]) or K[0] == 0:
         return None
-    # an offset shared by every class does not move the argmax: only the differences to class 0 count
-    q = (np.asarray(L, np.float64) - float(L[0])) / K[0]
-    bias = np.round(q)
-    err = np.abs(q - bias)
-    tol = 1e-9 * np.maximum(1.0, np.abs(q))
-    exact = bool(np.all(err <= tol))
+    def fit(q):
+        bias = np.round(q)
+        err = np.abs(q - bias)
+        return bias, err, bool(np.all(err <= 1e-9 * np.maximum(1.0, np.abs(q))))
+
+    bias, err, exact = fit(np.asarray(L, np.float64) / K[0])
+    if not exact:  # an offset shared by every class does not move the argmax: only differences to class 0 count
+        bias, err, exact = fit((np.asarray(L, np.float64) - float(L[0])) / K[0])
     if np.abs(bias).max(initial=0) > INT32_MAX:
         raise OverflowError("raw output bias exceeds int32")
     report = {"mode": "raw", "exact": exact}

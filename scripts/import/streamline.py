@@ -126,16 +126,19 @@ def _recover_slice(w):
     return None
 
 
-def weight_type(w):
+WEIGHT_TYPES = ("binary", "ternary", "log2", "int8", "addnet2", "addnet3", "addnet4")
+
+
+def weight_type(w, hint=None):
+    """The narrowest Tern weight type whose value set holds every weight (binary, ternary, log2, int8, then
+    the AddNet sets for magnitudes above 127); `hint` (a type named by the graph) wins when it holds them."""
+    from eval_int import allowed_values  # the value sets of docs/model_format.md
     vals = set(int(v) for v in np.unique(w))
-    if vals <= {-1, 1}:
-        return "binary"
-    if vals <= {-1, 0, 1}:
-        return "ternary"
-    if vals <= LOG2_VALUES:
-        return "log2"
-    if max(abs(v) for v in vals) <= 127:
-        return "int8"
+    if hint in WEIGHT_TYPES and vals <= allowed_values(hint):
+        return hint
+    for t in WEIGHT_TYPES:
+        if vals <= allowed_values(t):
+            return t
     return None
 
 
@@ -793,10 +796,12 @@ class Importer:
     def emit_layer(self, P, sgn, rq, rep, qnode):
         st = self.stored[P.src]
         w = P.w * sgn.reshape(-1, 1, 1, 1).astype(np.int64)
-        wt = weight_type(w)
+        hint = P.node.doc_string[len("tern weight_type="):] if P.node.doc_string.startswith("tern weight_type=") \
+            else None
+        wt = weight_type(w, hint)
         if wt is None:
-            raise GraphError(f"{label(P.node)}: weights reach {int(np.abs(w).max())}; Tern's widest weight type "
-                             f"(int8) holds -127..127")
+            raise GraphError(f"{label(P.node)}: weights reach {int(np.abs(w).max())}; no Tern weight type holds "
+                             f"them (int8: -127..127; AddNet sets: docs/model_format.md)")
         C, H, W = st.shape
         M = w.shape[0]
         if P.kind == "fc":

@@ -85,10 +85,10 @@ def do_import(args):
 
 
 def do_export(args):
-    import export
-    hdr, layers = eval_int.build(args.model)
-    m = export.export(hdr, layers)
     import onnx
+    import onnx_export
+    hdr, layers = eval_int.build(args.model)
+    m = onnx_export.export(hdr, layers)
     onnx.save(m, args.output)
     if not args.quiet:
         print(f"{args.output}: QONNX graph, {len(m.graph.node)} nodes, input x = pixel/255 [N,1,28,28]")

@@ -31,7 +31,7 @@ def export(hdr, layers):
     for L, E in zip(hdr["layers"], layers):
         nm = L.get("name") or E["type"]
         if E["type"] == "maxpool":
-            x = b.node("MaxPool", [x], nm, kernel_shape=[E["K"], E["K"]], strides=[E["stride"]] * 2)
+            x = b.node("MaxPool", [x], nm, exact_name=True, kernel_shape=[E["K"], E["K"]], strides=[E["stride"]] * 2)
             continue
         if E["ab"] == 1 and E["asg"]:  # XNOR: the stored low bit 1 -> +1, 0 -> -1
             k, c = (-2.0, -1.0) if prev_signed else (2.0, -1.0)
@@ -44,14 +44,15 @@ def export(hdr, layers):
             wq = b.quant(b.const(w, nm + "_W"), 1.0, weight_bits(w), signed=True, narrow=True, base=nm + "_wquant")
         if E["type"] == "conv":
             p = E["pad"]
-            acc = b.node("Conv", [x, wq], nm, kernel_shape=[E["R"], E["S"]], strides=[E["stride"]] * 2,
-                         pads=[p, p, p, p])
+            acc = b.node("Conv", [x, wq], nm, exact_name=True, kernel_shape=[E["R"], E["S"]],
+                         strides=[E["stride"]] * 2, pads=[p, p, p, p])
             cshape = [1, M, 1, 1]
         else:
             x = b.node("Flatten", [x], nm + "_flatten", axis=1)
             wt = b.node("Transpose", [b.node("Reshape", [wq, b.const([M, -1], "shape", np.int64)])], perm=[1, 0])
-            acc = b.node("MatMul", [x, wt], nm)
+            acc = b.node("MatMul", [x, wt], nm, exact_name=True)
             cshape = [1, M]
+        b.nodes[-1].doc_string = f"tern weight_type={L['weight_type']}"  # read back by the importer
         if E["mode"] == "linear":
             sh = E["shift"].astype(np.float64)
             f = E["mult"].astype(np.float64) / np.exp2(sh)
