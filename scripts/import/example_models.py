@@ -254,17 +254,24 @@ def torch_qdq_cnn(p, path, fold=True):
         return torch.fake_quantize_per_tensor_affine(x, float(s), 0, lo, hi)
 
     class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            for k in range(3):
+                setattr(self, f"w{k}", torch.nn.Parameter(torch.tensor(p[f"W{k}"], dtype=torch.float32)))
+                setattr(self, f"b{k}", torch.nn.Parameter(torch.tensor(p[f"b{k}"], dtype=torch.float32)))
+            for k in range(2):
+                self.register_buffer(f"sw{k}", torch.tensor(p[f"sw{k}"], dtype=torch.float32))
+                self.register_buffer(f"zp{k}", torch.zeros(len(p[f"sw{k}"]), dtype=torch.int32))
+
         def forward(self, x):
             x = fq(x, 1.0 / 255.0)
             for k in range(2):
-                w = torch.fake_quantize_per_channel_affine(torch.tensor(p[f"W{k}"], dtype=torch.float32),
-                                                           torch.tensor(p[f"sw{k}"], dtype=torch.float32),
-                                                           torch.zeros(len(p[f"sw{k}"]), dtype=torch.int32),
-                                                           0, -128, 127)
-                x = torch.nn.functional.conv2d(x, w, torch.tensor(p[f"b{k}"], dtype=torch.float32), padding=1)
+                w = torch.fake_quantize_per_channel_affine(getattr(self, f"w{k}"), getattr(self, f"sw{k}"),
+                                                           getattr(self, f"zp{k}"), 0, -128, 127)
+                x = torch.nn.functional.conv2d(x, w, getattr(self, f"b{k}"), padding=1)
                 x = torch.nn.functional.max_pool2d(fq(torch.relu(x), p[f"s{k}"]), 2)
-            w = fq(torch.tensor(p["W2"], dtype=torch.float32), p["sw2"], -128, 127)
-            return torch.nn.functional.linear(torch.flatten(x, 1), w, torch.tensor(p["b2"], dtype=torch.float32))
+            w = fq(self.w2, p["sw2"], -128, 127)
+            return torch.nn.functional.linear(torch.flatten(x, 1), w, self.b2)
 
     torch.onnx.export(Net().eval(), torch.zeros(1, 1, 28, 28), path, opset_version=13, input_names=["x"],
                       output_names=["logits"], dynamic_axes={"x": {0: "N"}, "logits": {0: "N"}},

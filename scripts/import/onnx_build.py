@@ -24,10 +24,11 @@ class Builder:
         self.nodes.append(helper.make_node(op, inputs, outs, name=nm, domain=domain, **kw))
         return outs[0] if n_out == 1 else outs
 
-    def quant(self, x, scale, bits, signed=True, narrow=False, zeropt=0.0, mode="ROUND", base="Quant"):
+    def quant(self, x, scale, bits, signed=True, narrow=False, zeropt=0.0, mode="ROUND", base="Quant",
+              exact_name=False):
         return self.node("Quant", [x, self.const(scale, "scale"), self.const(zeropt, "zeropt"),
                                    self.const(float(bits), "bitwidth")], base, domain=self.domain,
-                         signed=int(signed), narrow=int(narrow), rounding_mode=mode)
+                         exact_name=exact_name, signed=int(signed), narrow=int(narrow), rounding_mode=mode)
 
     def bipolar(self, x, scale=1.0, base="BipolarQuant"):
         return self.node("BipolarQuant", [x, self.const(scale, "scale")], base, domain=self.domain)

@@ -131,12 +131,15 @@ class Graph:
 
 
 def load(path):
+    import warnings
     try:
-        model = onnx.load(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # protobuf's own warnings about broken input
+            model = onnx.load(path)
     except FileNotFoundError:
-        raise GraphError(f"{path}: no such file")
+        raise GraphError("no such file")
     except Exception as e:  # noqa: BLE001 - protobuf DecodeError and friends
-        raise GraphError(f"{path}: not a readable ONNX model ({type(e).__name__}: {e})")
+        raise GraphError(f"not a readable ONNX model ({type(e).__name__}: {e})")
     if not model.graph.node:
-        raise GraphError(f"{path}: the graph has no nodes")
+        raise GraphError("the graph has no nodes")
     return Graph(model, path)

@@ -45,9 +45,15 @@ def ceil_div(n, d):
 
 
 def tern_linear_threshold(level, bias, mult, shift):
-    """Smallest acc with Tern's linear output >= level (before the clamp), integer arithmetic."""
+    """Smallest acc with Tern's linear output >= level (before the clamp), integer arithmetic (numpy int64
+    arrays of levels are fine: |level| <= 128 and shift <= 47 keep every product below 2^55)."""
     rnd = (1 << (shift - 1)) if shift > 0 else 0
     return ceil_div(level * (1 << shift) - rnd, mult) - bias
+
+
+def _tern_targets(ymin, ymax, bias, mult, shift, lo, hi):
+    return np.clip(tern_linear_threshold(np.arange(ymin + 1, ymax + 1, dtype=np.int64), bias, mult, shift),
+                   lo, hi + 1)
 
 
 def representation(qlo, qhi):
@@ -80,38 +86,42 @@ def _targets(T, qlo_m, qhi_m, qlo, lo, hi, ymin, ymax, off):
 
 def _x_interval(targets, ymin, bias, lo, hi):
     """Interval of x = 2^shift/mult (accumulator units per level) for which every Tern threshold
-    ceil((y - 1/2) x) - bias matches its target; (low, low_open, high, high_open) as Fractions."""
-    low, low_open, high, high_open = Fraction(0), True, None, False
+    ceil((y - 1/2) x) - bias matches its target; (low, low_open, high, high_open), bounds as Fractions.
 
-    def tighten_low(v, strict):
-        nonlocal low, low_open
-        if v > low or (v == low and strict):
-            low, low_open = v, strict
+    Target t in (lo, hi]: t - 1 < (y - 1/2) x - bias <= t; t == lo (always reached): (y - 1/2) x - bias <= lo;
+    t == hi + 1 (never reached): (y - 1/2) x - bias > hi. With c2 = 2y - 1 each is a bound on x."""
+    t = np.asarray(targets, np.int64)
+    c2 = 2 * (ymin + 1 + np.arange(len(t), dtype=np.int64)) - 1
+    up = np.where(t == hi + 1, np.iinfo(np.int64).max, np.where(t == lo, lo, t) + bias)  # c x <= up
+    has_up = t <= hi
+    dn = np.where(t == hi + 1, hi, t - 1) + bias                                          # c x > dn
+    has_dn = t > lo
+    # x <= 2 up / c2 (c2 > 0) or x >= 2 up / c2 (c2 < 0); x > 2 dn / c2 (c2 > 0) or x < 2 dn / c2 (c2 < 0)
+    hsel = [(has_up & (c2 > 0), up, False), (has_dn & (c2 < 0), dn, True)]
+    lsel = [(has_dn & (c2 > 0), dn, True), (has_up & (c2 < 0), up, False)]
 
-    def tighten_high(v, strict):
-        nonlocal high, high_open
-        if high is None or v < high or (v == high and strict):
-            high, high_open = v, strict
+    def gather(sel):
+        num = np.concatenate([2 * v[m] for m, v, _ in sel])
+        den = np.concatenate([c2[m] for m, _, _ in sel])
+        strict = np.concatenate([np.full(int(m.sum()), st) for m, _, st in sel])
+        return num, den, strict
 
-    for k, t in enumerate(targets):
-        c = Fraction(2 * (ymin + 1 + k) - 1, 2)  # y - 1/2
-        # want: t == lo  -> c x - bias <= lo ; t == hi+1 -> c x - bias > hi ; else t-1 < c x - bias <= t
-        up = (t + bias) if t <= hi else None           # c x <= up
-        dn = (t - 1 + bias) if t > lo else None        # c x > dn
-        if t == lo:
-            up, dn = lo + bias, None
-        if t == hi + 1:
-            up, dn = None, hi + bias
-        if c > 0:
-            if up is not None:
-                tighten_high(Fraction(up) / c, False)
-            if dn is not None:
-                tighten_low(Fraction(dn) / c, True)
-        else:  # dividing by a negative coefficient flips both bounds
-            if up is not None:
-                tighten_low(Fraction(up) / c, False)
-            if dn is not None:
-                tighten_high(Fraction(dn) / c, True)
+    def extreme(bounds, pick_min):
+        num, den, strict = bounds
+        if not len(num):
+            return None, False
+        vals = num / den
+        best = vals.min() if pick_min else vals.max()
+        near = np.flatnonzero(np.abs(vals - best) <= 1e-9 * max(1.0, abs(best)))
+        cand = [(Fraction(int(num[k]), int(den[k])), bool(strict[k])) for k in near]
+        v = min(c[0] for c in cand) if pick_min else max(c[0] for c in cand)
+        return v, any(c[1] for c in cand if c[0] == v)
+
+    highs, lows = gather(hsel), gather(lsel)
+    high, high_open = extreme(highs, True)
+    low, low_open = extreme(lows, False)
+    if low is None or low < 0 or (low == 0 and not low_open):
+        low, low_open = Fraction(0), True
     return low, low_open, high, high_open
 
 
@@ -206,8 +216,8 @@ def linear_params(T, qlo_m, qhi_m, qlo, lo, hi, rep, x_hint):
             ms = _pick_mult_shift(iv, x0)
             if ms is None:
                 continue
-            tt = [min(max(tern_linear_threshold(y, bv, ms[0], ms[1]), lo_m), hi_m + 1) for y in range(ymin + 1, ymax + 1)]
-            if tt == tg:
+            tt = _tern_targets(ymin, ymax, bv, ms[0], ms[1], lo_m, hi_m)
+            if np.array_equal(tt, tg):
                 found = (bv, ms[0], ms[1])
                 break
         if found is None:  # nearest parameters; the deviation is measured below
@@ -217,7 +227,7 @@ def linear_params(T, qlo_m, qhi_m, qlo, lo, hi, rep, x_hint):
             mu = int(min(max(round((1 << sh) / x0), 1), MAX_MULT))
             bv = int(np.clip(round(b0s[0]), -(1 << 30), 1 << 30))
             found = (bv, mu, sh)
-            tt = [min(max(tern_linear_threshold(y, bv, mu, sh), lo_m), hi_m + 1) for y in range(ymin + 1, ymax + 1)]
+            tt = _tern_targets(ymin, ymax, bv, mu, sh, lo_m, hi_m).tolist()
             worst, count = _deviation(tt, tg, lo_m, hi_m)
             bad.append({"channel": m, "max_dev": worst, "acc_values": count, "acc_range": hi_m - lo_m + 1})
         bias[m], mult[m], shift[m] = found
@@ -241,6 +251,8 @@ def derive(level_fn, lo, hi, bipolar=False, x_hint=None):
         return rq, None, (int(qlo_m.min() > 0), int(qhi_m.max() > 0)), {"mode": "threshold", "exact": True}
     qlo, qhi = int(qlo_m.min()), int(qhi_m.max())
     n = qhi - qlo + 1
+    if n > 256:
+        raise OverflowError(f"the output has {n} levels ({qlo}..{qhi}); Tern activations have at most 8 bits")
     T = staircase(level_fn, lo, hi, np.arange(qlo + 1, qhi + 1)) if n > 1 else np.zeros((len(lo), 0), np.int64)
     if n <= 4:
         bits = 1 if n <= 2 else 2

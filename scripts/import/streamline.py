@@ -28,13 +28,6 @@ MOVE_OPS = {"onnx:Identity", "onnx:Dropout", "onnx:Reshape", "onnx:Flatten", "on
             "onnx:Unsqueeze", "onnx:Slice", "onnx:Gather"}
 QUANT_OPS = {"qonnx:Quant", "qonnx:BipolarQuant", "qonnx:Trunc", "qonnx:MultiThreshold", "onnx:QuantizeLinear"}
 FINAL_OPS = {"onnx:Softmax", "onnx:LogSoftmax", "onnx:ArgMax"}
-SUPPORTED = sorted({"Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Neg", "Relu", "Clip",
-                    "BatchNormalization", "MaxPool", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze",
-                    "Slice", "Gather", "Identity", "Dropout", "Cast", "Shape", "Concat", "Constant",
-                    "ConstantOfShape", "Softmax", "LogSoftmax", "ArgMax", "QuantizeLinear", "DequantizeLinear",
-                    "QLinearConv", "QLinearMatMul", "MatMulInteger", "ConvInteger", "Quant", "BipolarQuant",
-                    "Trunc", "MultiThreshold"})
-
 
 class Const:
     def __init__(self, val, ints=None, scale=None):
@@ -238,7 +231,7 @@ class Importer:
             handler = HANDLERS.get(key)
             if handler is None:
                 self.fail(node, f"operator {node.domain or 'ai.onnx'}:{node.op_type} is not supported by the "
-                                f"importer on activations (supported: {', '.join(SUPPORTED)})")
+                                f"importer on activations (supported: {', '.join(supported_on_activations())})")
             outs = handler(self, node, ins)
         for o, v in zip(node.output, outs):
             if o:
@@ -920,6 +913,10 @@ HANDLERS.update({
 })
 HANDLERS.update({k: Importer.quantise for k in QUANT_OPS})
 HANDLERS.update({k: Importer.final for k in FINAL_OPS})
+
+
+def supported_on_activations():
+    return sorted({k.split(":")[1] for k in HANDLERS})
 
 
 def import_graph(graph, input_scale=1.0 / 255.0, name="imported", dataset="fashion-mnist", trace=None):
