@@ -338,7 +338,7 @@ Model parse_model(const std::vector<uint8_t>& raw, const std::string& origin) {
     check_keys(in, {"shape", "bits", "signed"}, origin + ": input");
     const auto shp = get_dims(in, "shape", origin + ": input", 3);
     m.in_C = shp[0], m.in_H = shp[1], m.in_W = shp[2];
-    m.in_bits = static_cast<int>(get_int(in, "bits", origin + ": input", 1, 8));
+    m.in_bits = static_cast<int>(get_int(in, "bits", origin + ": input", 8, 8));  // 8-bit pixels
     if (get_bool(in, "signed", origin + ": input", false)) fail(origin + ": input", "signed input is not supported");
     m.classes = static_cast<int>(get_int(h, "classes", origin, 1, 65535));
     const json& layers = field(h, "layers", origin);

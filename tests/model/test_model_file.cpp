@@ -153,6 +153,27 @@ TEST(ModelFile, UnknownKeys) {
   EXPECT_EQ(m.layers.size(), parse_model(raw, "raw.tnm").layers.size());
 }
 
+// The other rules docs/model_format.md states for writers (issue 13): 8-bit unsigned input, square max-pool
+// kernels, E = floor((H - K) / stride) + 1 for max-pools.
+TEST(ModelFile, DocumentedRules) {
+  const auto raw = gunzip(bundled().front());
+  const Container good = split(raw);
+  auto with = [&](auto edit) {
+    Container c = good;
+    edit(c.header);
+    return join(c);
+  };
+  ASSERT_EQ(good.header["layers"][1]["type"], "maxpool");
+  expect_error(with([](auto& h) { h["input"]["bits"] = 4; }), "field 'bits' = 4 outside 8..8", "input bits");
+  expect_error(with([](auto& h) { h["layers"][1]["kernel"] = {2, 3}; }), "square", "pool kernel");
+  // [32,28,28] pooled 3x3 / 2: floor(25 / 2) + 1 = 13 is accepted only with the next layer's input changed
+  expect_error(with([](auto& h) {
+                 h["layers"][1]["kernel"] = {3, 3};
+                 h["layers"][1]["out"] = {32, 14, 14};
+               }),
+               "should be [13,13]", "pool size");
+}
+
 TEST(ModelFile, IllegalTensorValues) {
   // The first bundled model with a ternary layer: put a 2 into that layer's weights.
   for (const std::string& file : bundled()) {
