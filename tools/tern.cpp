@@ -1,17 +1,18 @@
 // tern: the command-line front end — compile a model for the accelerator, run it on a data set through the
 // golden model and the RTL (accuracy, agreement, cycles, utilisation), and print its spec sheet.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <unistd.h>
 
 #include "Vtern_default.h"
 #include "Vtern_default___024root.h"
@@ -546,10 +547,13 @@ int main(int argc, char** argv) {
   pred->add_option("model", o.model, "Tern model file (.tnm)")->required()->check(CLI::ExistingFile);
   pred->add_option("--data", o.data, "data set: fashion-mnist or mnist (default: the model's)");
   int predict_images = 10000;
-  pred->add_option("--images", predict_images, "first N test images")->check(CLI::Range(1, 1000000))->capture_default_str();
+  pred->add_option("--images", predict_images, "first N test images")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   pred->add_flag("--quiet", o.quiet, "no progress bar");
-  auto* imp = app.add_subcommand("import", "ONNX/QONNX model -> .tnm: tern import MODEL.onnx -o MODEL.tnm "
-                                           "[--data mnist|fashion-mnist] [--input-scale S] (docs/import.md)");
+  auto* imp = app.add_subcommand("import",
+                                 "ONNX/QONNX model -> .tnm: tern import MODEL.onnx -o MODEL.tnm "
+                                 "[--data mnist|fashion-mnist] [--input-scale S] (docs/import.md)");
   auto* exp = app.add_subcommand("export", "Tern model -> QONNX: tern export MODEL.tnm -o MODEL.onnx (docs/import.md)");
   for (auto* c : {imp, exp}) {
     c->prefix_command();

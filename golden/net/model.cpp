@@ -173,8 +173,9 @@ Layer parse_layer(const json& j, size_t index, const Blob& blob, const std::stri
     if (L.M != L.C) fail(where, "maxpool keeps the channel count");
     return L;
   }
-  check_keys(j, {"name", "type", "in", "out", "kernel", "stride", "pad", "weight_type", "weights", "act_bits",
-                 "act_signed", "syq", "requant"},
+  check_keys(j,
+             {"name", "type", "in", "out", "kernel", "stride", "pad", "weight_type", "weights", "act_bits",
+              "act_signed", "syq", "requant"},
              where);
   const std::string wt = get_str(j, "weight_type", where);
   const auto t = parse_weight_type(wt);

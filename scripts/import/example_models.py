@@ -85,6 +85,21 @@ def cnn(p, domain=QONNX):
     return b.model("global_in", [1, 1, 28, 28], y)
 
 
+def pool_first_cnn(p, domain=QONNX):
+    """The PyTorch habit: conv -> MaxPool -> BatchNorm -> ReLU -> quantiser (the pool on the accumulator, moved
+    behind Tern's requantiser), then a 4-bit QuantReLU conv (linear requant), flatten, 2-bit MatMul."""
+    b = Builder(domain)
+    x = b.quant("global_in", 1.0 / 255.0, 8, signed=False, base="InputQuant")
+    x = b.node("Conv", [x, weight_quant(b, p["W0"], 2, 1.0)], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    x = b.node("MaxPool", [x], kernel_shape=[2, 2], strides=[2, 2])
+    x = act_quant(b, b.batchnorm(x, p["bn0"]), 2, 1.0, "relu")
+    x = b.node("Conv", [x, weight_quant(b, p["W1"], 2, 1.0)], kernel_shape=[3, 3], strides=[2, 2])
+    x = act_quant(b, b.batchnorm(x, p["bn1"]), 4, 0.25, "relu")
+    x = b.node("Flatten", [x], axis=1)
+    y = b.node("MatMul", [x, b.node("Transpose", [weight_quant(b, p["W2"], 2, 1.0)], perm=[1, 0])])
+    return b.model("global_in", [1, 1, 28, 28], y)
+
+
 # ------------------------------------------------------------------------------------------------
 # Constructed parameters (no training).
 
@@ -153,6 +168,17 @@ def constructed_tfc(wbits, abits, images, labels, seed=1, act_style="signed"):
     if wbits == 2:
         p["W3"] = p["W3"] * 0.25
     return fn(p), p
+
+
+def constructed_pool_first_cnn(images, labels, seed=8):
+    rng = np.random.default_rng(seed)
+    p = {"W0": rng.normal(0, 1, (8, 1, 3, 3)), "W1": rng.normal(0, 1, (8, 8, 3, 3)),
+         "W2": rng.normal(0, 1, (10, 8 * 6 * 6))}
+    for k in range(2):
+        p[f"bn{k}"] = (np.ones(8), np.zeros(8), np.zeros(8), np.ones(8))
+    p = _calibrate(pool_first_cnn, p, 2, images[:256], rng, negative=0.0)
+    p = _readout(pool_first_cnn, p, "W2", 2, images, labels, rng)
+    return pool_first_cnn(p), p
 
 
 def constructed_cnn(images, labels, seed=2):

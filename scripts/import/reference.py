@@ -644,17 +644,30 @@ def batch_input(graph, images, input_scale):
     n = images.shape[0]
     if per != images[0].size:
         raise GraphError(f"graph input shape {dims} does not hold one {list(images.shape[1:])} image per batch row")
-    x = images.reshape([n] + dims[1:])
+    x = images.reshape([n] + [d or 1 for d in dims[1:]])
     if dt.kind == "f":
         return x.astype(np.float64) * input_scale
     return x.astype(dt)
 
 
+def batch_size(graph, ref, probe, input_scale, batch=64):
+    """`batch` when the graph runs on a batch of two images (a symbolic batch dimension, or shape
+    subgraphs that follow it), else 1."""
+    _, dims, _ = graph.input_shape()
+    try:
+        x = batch_input(graph, probe, input_scale)
+        if dims[0] == 1:
+            x = x.reshape((len(probe),) + x.shape[1:])
+        out = np.asarray(ref.run(x)[0])
+        return batch if out.shape[0] == len(probe) else 1
+    except (GraphError, ValueError):
+        return 1
+
+
 def classify(graph, images, input_scale, dtype=np.float64, batch=256):
     """Class (argmax of the flattened output, lowest index on ties) per image, and the output values."""
     ref = Reference(graph, dtype)
-    _, dims, _ = graph.input_shape()
-    step = batch if dims[0] is None else 1
+    step = batch_size(graph, ref, images[:2], input_scale, batch)
     outs = []
     for i in range(0, len(images), step):
         y = ref.run(batch_input(graph, images[i:i + step], input_scale))[0]

@@ -84,17 +84,19 @@ def _targets(T, qlo_m, qhi_m, qlo, lo, hi, ymin, ymax, off):
     return out
 
 
-def _x_interval(targets, ymin, bias, lo, hi):
+def _x_interval(targets, ymin, bias, lo, hi, k=1):
     """Interval of x = 2^shift/mult (accumulator units per level) for which every Tern threshold
     ceil((y - 1/2) x) - bias matches its target; (low, low_open, high, high_open), bounds as Fractions.
 
     Target t in (lo, hi]: t - 1 < (y - 1/2) x - bias <= t; t == lo (always reached): (y - 1/2) x - bias <= lo;
-    t == hi + 1 (never reached): (y - 1/2) x - bias > hi. With c2 = 2y - 1 each is a bound on x."""
+    t == hi + 1 (never reached): (y - 1/2) x - bias > hi. With c2 = 2y - 1 each is a bound on x. With the
+    weights scaled by k the accumulator is k times the graph's and only multiples of k occur, so a Tern
+    threshold anywhere in (k (t - 1), k t] is exact."""
     t = np.asarray(targets, np.int64)
     c2 = 2 * (ymin + 1 + np.arange(len(t), dtype=np.int64)) - 1
-    up = np.where(t == hi + 1, np.iinfo(np.int64).max, np.where(t == lo, lo, t) + bias)  # c x <= up
+    up = np.where(t == hi + 1, np.iinfo(np.int64).max, k * np.where(t == lo, lo, t) + bias)  # c x <= up
     has_up = t <= hi
-    dn = np.where(t == hi + 1, hi, t - 1) + bias                                          # c x > dn
+    dn = np.where(t == hi + 1, k * hi, k * (t - 1)) + bias                                  # c x > dn
     has_dn = t > lo
     # x <= 2 up / c2 (c2 > 0) or x >= 2 up / c2 (c2 < 0); x > 2 dn / c2 (c2 > 0) or x < 2 dn / c2 (c2 < 0)
     hsel = [(has_up & (c2 > 0), up, False), (has_dn & (c2 < 0), dn, True)]
@@ -177,8 +179,9 @@ def _deviation(tern_t, targets, lo, hi):
     return worst, count
 
 
-def linear_params(T, qlo_m, qhi_m, qlo, lo, hi, rep, x_hint):
-    """Per-channel (bias, mult, shift) for a linear requant in representation rep; exactness report."""
+def linear_params(T, qlo_m, qhi_m, qlo, lo, hi, rep, x_hint, k=1):
+    """Per-channel (bias, mult, shift) for a linear requant in representation rep; exactness report. k > 1:
+    for weights scaled by k (accumulator k times the graph's); then only exact channels are searched."""
     b, signed, off = rep
     ymin, ymax = (-(1 << (b - 1)), (1 << (b - 1)) - 1) if signed else (0, (1 << b) - 1)
     M = len(lo)
@@ -189,9 +192,9 @@ def linear_params(T, qlo_m, qhi_m, qlo, lo, hi, rep, x_hint):
     for m in range(M):
         lo_m, hi_m = int(lo[m]), int(hi[m])
         tg = _targets(T[m], int(qlo_m[m]), int(qhi_m[m]), qlo, lo_m, hi_m, ymin, ymax, off)
-        x0, b0s, pts = _fit(tg, ymin, lo_m, hi_m)
+        x0, b0s, pts = _fit([k * t for t in tg], ymin, k * lo_m, k * hi_m)
         if x0 is None or x0 <= 0:
-            x0 = x_hint[m] if x_hint is not None and np.isfinite(x_hint[m]) and x_hint[m] > 0 else None
+            x0 = k * x_hint[m] if x_hint is not None and np.isfinite(x_hint[m]) and x_hint[m] > 0 else None
         if x0 is None:  # a constant output (or one step without a slope hint): make x wider than the range
             x0 = float(1 << max(1, int(hi_m - lo_m + 1).bit_length() + 1))
         if not b0s:
@@ -210,32 +213,40 @@ def linear_params(T, qlo_m, qhi_m, qlo, lo, hi, rep, x_hint):
         for bv in cands:
             if not (-(1 << 30) <= bv <= (1 << 30)):
                 continue
-            iv = _x_interval(tg, ymin, bv, lo_m, hi_m)
+            iv = _x_interval(tg, ymin, bv, lo_m, hi_m, k)
             if iv[2] is not None and (iv[0] > iv[2] or (iv[0] == iv[2] and (iv[1] or iv[3]))):
                 continue
             ms = _pick_mult_shift(iv, x0)
             if ms is None:
                 continue
-            tt = _tern_targets(ymin, ymax, bv, ms[0], ms[1], lo_m, hi_m)
-            if np.array_equal(tt, tg):
+            tt = _tern_targets(ymin, ymax, bv, ms[0], ms[1], k * lo_m, k * hi_m)
+            if np.array_equal(ceil_div(tt, k), tg):
                 found = (bv, ms[0], ms[1])
                 break
-        if found is None:  # nearest parameters; the deviation is measured below
-            sh = MAX_SHIFT
-            while sh > 1 and round((1 << sh) / x0) > MAX_MULT:
-                sh -= 1
-            mu = int(min(max(round((1 << sh) / x0), 1), MAX_MULT))
-            bv = int(np.clip(round(b0s[0]), -(1 << 30), 1 << 30))
-            found = (bv, mu, sh)
-            tt = _tern_targets(ymin, ymax, bv, mu, sh, lo_m, hi_m).tolist()
-            worst, count = _deviation(tt, tg, lo_m, hi_m)
+        if found is None and k > 1:
+            return None
+        if found is None:  # no exact parameters: the candidates with the smallest measured deviation
+            best = None
+            for xc in {x0, x_hint[m] if x_hint is not None and np.isfinite(x_hint[m]) and x_hint[m] > 0 else x0}:
+                sh = MAX_SHIFT
+                while sh > 1 and round((1 << sh) / xc) > MAX_MULT:
+                    sh -= 1
+                mu = int(min(max(round((1 << sh) / xc), 1), MAX_MULT))
+                for bv in cands:
+                    bv = int(np.clip(bv, -(1 << 30), 1 << 30))
+                    tt = _tern_targets(ymin, ymax, bv, mu, sh, lo_m, hi_m).tolist()
+                    worst, count = _deviation(tt, tg, lo_m, hi_m)
+                    if best is None or (worst, count) < best[0]:
+                        best = ((worst, count), (bv, mu, sh))
+            (worst, count), found = best
             bad.append({"channel": m, "max_dev": worst, "acc_values": count, "acc_range": hi_m - lo_m + 1})
         bias[m], mult[m], shift[m] = found
     return bias, mult, shift, bad
 
 
-def derive(level_fn, lo, hi, bipolar=False, x_hint=None):
-    """Requant for one layer. level_fn: int64 [M, n] accumulators -> levels (non-decreasing).
+def derive(level_fn, lo, hi, bipolar=False, x_hint=None, scale=1):
+    """Requant for one layer. level_fn: int64 [M, n] accumulators -> levels (non-decreasing). scale k > 1:
+    a linear requant for the weights multiplied by k, or None when that is not exact either.
 
     Returns (requant dict with numpy tensors, offset, (ylo, yhi) stored range, report dict); the
     stored value is level - offset (bipolar: stored 1 means level +1, 0 means -1)."""
@@ -266,11 +277,16 @@ def derive(level_fn, lo, hi, bipolar=False, x_hint=None):
         raise OverflowError(f"the output has {n} levels ({qlo}..{qhi}); Tern activations have at most 8 bits")
     best = None
     for rep in reps:
-        bias, mult, shift, bad = linear_params(T, qlo_m, qhi_m, qlo, lo, hi, rep, x_hint)
+        r = linear_params(T, qlo_m, qhi_m, qlo, lo, hi, rep, x_hint, scale)
+        if r is None:
+            continue
+        bias, mult, shift, bad = r
         if best is None or len(bad) < len(best[4]):
             best = (rep, bias, mult, shift, bad)
         if not bad:
             break
+    if best is None:
+        return None
     rep, bias, mult, shift, bad = best
     b, signed, off = rep
     rq = {"mode": "linear", "out_bits": b, "out_signed": signed, "bias": bias.astype(np.int32),

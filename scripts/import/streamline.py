@@ -5,11 +5,10 @@ The graph is walked once in topological order. Every tensor becomes one of
 * ``Const``: a constant (initializers, Constant nodes, folded shape subgraphs); quantised weights
   also carry their integers and scales (value = scale * ints, element by element);
 * ``View``: a tensor computed from Tern integers -- either the integers a Tern layer stores
-  ("act": value = K * operand(y) + L, where y is the stored integer and operand(y) is y, or 2y - 1
-  for bipolar tensors read by an XNOR layer) or the exact integer accumulator of the layer being
-  built ("acc": value = steps(acc), a chain of affine maps and clips). ``idx`` maps each element of
-  the graph tensor to its place in Tern's C,H,W storage, so Reshape/Flatten/Transpose/Squeeze/...
-  are exact bookkeeping.
+  ("act": value = K * y + L, y the stored integer; a 1-bit tensor with values -a/+a is read by the next
+  layer as XNOR operands -1/+1) or the exact integer accumulator of the layer being built ("acc":
+  value = steps(acc), a chain of affine maps and clips). ``idx`` maps each element of the graph tensor
+  to its place in Tern's C,H,W storage, so Reshape/Flatten/Transpose/Squeeze/... are exact bookkeeping.
 
 Elementwise affine nodes (Mul/Add/Sub/Div/Neg, BatchNormalization, Gemm's alpha/beta and biases)
 fold into the steps; Relu/Clip become clip steps; MaxPool on an accumulator is moved behind the
@@ -144,8 +143,9 @@ class Quantiser:
 
 
 class Importer:
-    def __init__(self, graph, input_scale=1.0 / 255.0, name="imported", dataset="fashion-mnist"):
+    def __init__(self, graph, input_scale=1.0 / 255.0, name="imported", dataset="fashion-mnist", rescale=False):
         self.g = graph
+        self.rescale = rescale
         self.ref = ref.Reference(graph, check=False)  # constant folding with the reference's operators
         self.input_scale = input_scale
         self.name, self.dataset = name, dataset
@@ -220,6 +220,15 @@ class Importer:
         return self.header()
 
     def visit(self, node):
+        try:
+            self.visit_node(node)
+        except GraphError:
+            raise
+        except (KeyError, IndexError, ValueError, TypeError, ZeroDivisionError, OverflowError) as e:
+            # a malformed node the specific checks did not anticipate: still an error naming it, not a crash
+            raise GraphError(f"{label(node)}: cannot import this node ({type(e).__name__}: {e})")
+
+    def visit_node(self, node):
         key = op_key(node)
         ins = [self.get(i) for i in node.input]
         views = [v for v in ins if isinstance(v, View)]
@@ -314,10 +323,8 @@ class Importer:
             self.fail(node, f"a constant of shape {list(np.shape(K))}/{list(np.shape(L))} broadcasts the "
                             f"activation {list(v.shape)} to {list(shp)}")
         K, L = full(K, v.shape), full(L, v.shape)
-        if v.pools and np.any(K < 0):
-            self.fail(node, "a negative scale after a MaxPool of the accumulator (the max would become a min)")
         steps = list(v.steps)
-        if steps and steps[-1][0] == "affine":
+        if steps and steps[-1][0] == "affine" and len(steps) != v.pool_at:  # never merge across a pending pool
             _, K0, L0 = steps[-1]
             steps[-1] = ("affine", K * K0, K * L0 + L)
         else:
@@ -757,6 +764,10 @@ class Importer:
             rq, off, (ylo, yhi), rep = requant.derive(level_fn, lo, hi, q.bipolar, hint)
         except (OverflowError, ValueError) as e:
             self.fail(node, str(e))
+        k = self.rescaled(P, rq, rep, level_fn, lo, hi, hint)
+        if k > 1:
+            rq, off, (ylo, yhi), rep = requant.derive(level_fn, lo, hi, False, hint, scale=k)
+            rep["rescaled"] = k
         A_out, B_out = (np.asarray(x, np.float64).reshape(-1) for x in q.value_ab)
         if q.bipolar:
             bits, signed, ylo, yhi = 1, False, 0, 1
@@ -764,7 +775,7 @@ class Importer:
             bits, signed = rq["out_bits"], False
         else:
             bits, signed = rq["out_bits"], rq["out_signed"]
-        self.emit_layer(P, sgn, rq, rep, node)
+        self.emit_layer(P, sgn * k, rq, rep, node)
         self.stored.append(Stored(self.layer_out_shape(P), ylo, yhi, bits, signed))
         for k, s, pnode in v.pools:
             self.emit_pool(pnode, k, s, self.stored[-1])
@@ -778,6 +789,20 @@ class Importer:
         self.trace.append((node.output[0], len(self.layers) - 1, v.idx, Kf, Lf))
         return View("act", len(self.stored) - 1, v.idx, [("affine", Kf, Lf)], v.store_shape, qdtype=q.qdtype)
 
+    def rescaled(self, P, rq, rep, level_fn, lo, hi, hint):
+        """With --rescale-weights: a k in 2..8 (powers of two first) for which weights * k (still a Tern
+        weight type) give an exact linear requantiser where k = 1 does not (the integer bias then has 1/k of
+        an accumulator step, and the multiplier k times the range); else 1."""
+        if rep["exact"] or rq["mode"] != "linear":
+            return 1
+        if not self.rescale:
+            rep["hint"] = "--rescale-weights may make it exact"
+            return 1
+        for k in (2, 4, 8, 3, 5, 6, 7):  # powers of two first: they keep binary/ternary/log2 weights log2
+            if weight_type(P.w * k) is not None and requant.derive(level_fn, lo, hi, False, hint, scale=k):
+                return k
+        return 1
+
     def layer_out_shape(self, P):
         M = P.w.shape[0]
         if P.kind == "fc":
@@ -788,7 +813,7 @@ class Importer:
 
     def emit_layer(self, P, sgn, rq, rep, qnode):
         st = self.stored[P.src]
-        w = P.w * sgn.reshape(-1, 1, 1, 1).astype(np.int64)
+        w = P.w * sgn.reshape(-1, 1, 1, 1).astype(np.int64)  # sign normalisation (and --rescale-weights)
         hint = P.node.doc_string[len("tern weight_type="):] if P.node.doc_string.startswith("tern weight_type=") \
             else None
         wt = weight_type(w, hint)
@@ -919,9 +944,10 @@ def supported_on_activations():
     return sorted({k.split(":")[1] for k in HANDLERS})
 
 
-def import_graph(graph, input_scale=1.0 / 255.0, name="imported", dataset="fashion-mnist", trace=None):
+def import_graph(graph, input_scale=1.0 / 255.0, name="imported", dataset="fashion-mnist", trace=None,
+                 rescale=False):
     """The .tnm header (numpy tensors inside) for a graph; `trace`, a list, receives the test trace."""
-    imp = Importer(graph, input_scale, name, dataset)
+    imp = Importer(graph, input_scale, name, dataset, rescale)
     header = imp.run()
     if trace is not None:
         trace.extend(imp.trace)

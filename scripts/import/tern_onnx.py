@@ -55,6 +55,10 @@ def summary_lines(report):
         if r.get("mode") == "linear" and not r["exact"]:
             extra = (f": {r['inexact_channels']}/{r['channels']} channels differ by up to {r['max_dev_lsb']} LSB "
                      f"on {r['acc_values']} of {r['acc_range']} accumulator values")
+        if r.get("hint"):
+            extra += f" ({r['hint']})"
+        if r.get("rescaled"):
+            extra += f" (weights x{r['rescaled']})"
         if r.get("mode") == "raw" and not r["exact"]:
             extra = f": biases rounded by up to {r['max_bias_rounding']:.3f} accumulator units"
         wt = f" {r['weight_type']}" if r.get("weight_type") else ""
@@ -66,7 +70,7 @@ def summary_lines(report):
 def do_import(args):
     g = onnx_graph.load(args.model)
     name = args.name or os.path.splitext(os.path.basename(args.model))[0]
-    hdr = streamline.import_graph(g, args.input_scale, name, args.data)
+    hdr = streamline.import_graph(g, args.input_scale, name, args.data, rescale=args.rescale_weights)
     tmp = args.output + ".tmp"
     tnm.write(tmp, hdr)
     try:
@@ -111,7 +115,7 @@ def compare(graph, tnm_path, images, labels, input_scale, trace, tern=None, dtyp
     res = {"images": len(images)}
     ref_cls, int_cls, tensor_bad, tensor_total = [], [], {}, {}
     max_dev = {}
-    step = 64 if graph.input_shape()[1][0] is None else 1
+    step = reference.batch_size(graph, ref, images[:2], input_scale)
     for i in range(0, len(images), step):
         x = images[i:i + step]
         env = ref.run(reference.batch_input(graph, x, input_scale), keep=True)
@@ -178,6 +182,9 @@ def main(argv=None):
     pi.add_argument("--input-scale", type=parse_scale, default=1.0 / 255.0,
                     help="graph input = pixel * scale for a float input (default 1/255)")
     pi.add_argument("--name")
+    pi.add_argument("--rescale-weights", action="store_true",
+                    help="multiply a layer's weights by a small integer (2..8, within Tern's weight types) when "
+                         "that makes an inexact linear requantiser exact (docs/import.md)")
     pi.add_argument("--quiet", action="store_true")
     pe = sub.add_parser("export", help=".tnm -> QONNX")
     pe.add_argument("model")
@@ -197,6 +204,9 @@ def main(argv=None):
         return {"import": do_import, "export": do_export, "check": do_check}[args.cmd](args)
     except GraphError as e:
         print(f"tern {args.cmd}: {args.model}: {e}", file=sys.stderr)
+        return 2
+    except (MemoryError, RecursionError) as e:
+        print(f"tern {args.cmd}: {args.model}: graph too large to import ({type(e).__name__})", file=sys.stderr)
         return 2
     except (eval_int.FormatError, tern_data.DataError, OSError, RuntimeError) as e:
         print(f"tern {args.cmd}: {e}", file=sys.stderr)

@@ -153,6 +153,15 @@ def cases():
     z = b.node("MaxPool", [z], "ceilpool", exact_name=True, kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1)
     y = layer(b, b.node("Flatten", [z], axis=1), w(4 * 13 * 13, 10), "fc", act=False)
     add("maxpool_ceil", b.model("x", [1, 1, 28, 28], y), "ceil_mode=1 adds a partial window", "ceilpool")
+    b = Builder()  # conv -> MaxPool -> BatchNorm with a negative gamma -> quantiser: max would have to be min
+    x = b.quant("x", 1.0 / 255.0, 8, signed=False, base="in_quant")
+    z = b.node("Conv", [x, b.quant(b.const(w(4, 1, 3, 3)), 1.0, 2, narrow=True)], "conv", exact_name=True,
+               kernel_shape=[3, 3])
+    z = b.node("MaxPool", [z], "pool", exact_name=True, kernel_shape=[2, 2], strides=[2, 2])
+    z = b.batchnorm(z, (np.array([1.0, -1.0, 1.0, 1.0]), np.zeros(4), np.zeros(4), np.ones(4)))
+    z = b.quant(b.node("Relu", [z]), 4.0, 2, signed=False, base="pool_aq", exact_name=True)
+    y = layer(b, b.node("Flatten", [z], axis=1), w(4 * 13 * 13, 10), "fc", act=False)
+    add("pool_then_negative_scale", b.model("x", [1, 1, 28, 28], y), "decreases after MaxPool 'pool'", "pool_aq")
     b = Builder()
     x = b.quant("x", 1.0 / 255.0, 8, signed=False, base="in_quant")
     z = b.node("AveragePool", [x], "avg", exact_name=True, kernel_shape=[2, 2], strides=[2, 2])

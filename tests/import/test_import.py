@@ -31,6 +31,7 @@ import data as tern_data  # noqa: E402
 import eval_int  # noqa: E402
 import example_models as em  # noqa: E402
 import onnx  # noqa: E402
+from onnx import numpy_helper  # noqa: E402
 import onnx_graph  # noqa: E402
 import streamline  # noqa: E402
 import tern_onnx  # noqa: E402
@@ -58,17 +59,18 @@ class Ctx:
         return subprocess.run([self.tern, *args], capture_output=True, text=True)
 
 
-def import_and_compare(ctx, name, model, exact, input_scale=1.0 / 255.0, min_agree=1.0):
+def import_and_compare(ctx, name, model, exact, input_scale=1.0 / 255.0, min_agree=1.0, rescale=False):
     """`tern import`, then reference vs golden/integer model on IMAGES test images and RTL on RTL_IMAGES."""
     onnx_path = model if isinstance(model, str) else em.save(model, ctx.path(name, "onnx"))
     tnm_path = ctx.path(name, "tnm")
-    r = ctx.run("import", onnx_path, "-o", tnm_path, "--input-scale", repr(input_scale))
+    r = ctx.run("import", onnx_path, "-o", tnm_path, "--input-scale", repr(input_scale),
+                *(["--rescale-weights"] if rescale else []))
     if not ctx.check(r.returncode == 0, f"{name}: tern import (exit {r.returncode}) {r.stderr.strip()[-300:]}"):
         return
     print("\n".join("     " + ln for ln in r.stdout.splitlines()))
     g = onnx_graph.load(onnx_path)
     trace = []
-    hdr = streamline.import_graph(g, input_scale, name, "fashion-mnist", trace=trace)
+    hdr = streamline.import_graph(g, input_scale, name, "fashion-mnist", trace=trace, rescale=rescale)
     report = [x for x in hdr["import"]["report"] if x.get("layer")]
     claimed = all(x["exact"] for x in report)
     ctx.check(claimed == exact, f"{name}: import report says {'exact' if claimed else 'inexact'} "
@@ -120,9 +122,13 @@ def case_qonnx_tfc(ctx):
 
 def case_qonnx_cnn(ctx):
     """A CNV-style CNN: 8-bit signed input quantiser, 2-bit weights, QuantReLU, BipolarQuant, XNOR conv with
-    padding, max-pools, bipolar read-out, TensorNorm."""
+    padding, max-pools, bipolar read-out, TensorNorm; and conv -> MaxPool -> BN -> ReLU -> Quant (the pool
+    moved behind the requantiser), a strided conv with a 4-bit (linear) output."""
     m, _ = em.constructed_cnn(ctx.xtr[:1000], ctx.ytr[:1000])
     import_and_compare(ctx, "cnn_qonnx", m, exact=True)
+    m, _ = em.constructed_pool_first_cnn(ctx.xtr[:1000], ctx.ytr[:1000])
+    import_and_compare(ctx, "cnn_pool_before_bn", m, exact=False, min_agree=0.85)
+    import_and_compare(ctx, "cnn_pool_before_bn_rescaled", m, exact=True, rescale=True)
 
 
 def case_qonnx_trunc(ctx):
@@ -174,6 +180,62 @@ def case_errors(ctx):
             err = buf.getvalue().strip()
         ok = code == 2 and text in err and "Traceback" not in err and (node is None or f"'{node}'" in err)
         ctx.check(ok and not os.path.exists(out), f"errors: {name}: exit {code}: {err[-400:]}")
+    # random mutations of valid graphs: every outcome is a valid model (exit 0) or an error (exit 2)
+    rng = np.random.default_rng(21)
+    codes = {0: 0, 2: 0}
+    bases = [bad_graphs.mlp(), em.constructed_tfc(1, 1, ctx.xtr[:500], ctx.ytr[:500])[0]]
+    for k in range(60):
+        m = onnx.ModelProto()
+        m.CopyFrom(bases[k % 2])
+        mutate(m, rng)
+        path, out = ctx.path(f"mut{k}", "onnx"), ctx.path(f"mut{k}", "tnm")
+        onnx.save(m, path)
+        buf = io.StringIO()
+        with contextlib.redirect_stderr(buf), contextlib.redirect_stdout(io.StringIO()):
+            try:
+                code = tern_onnx.main(["import", path, "-o", out])
+            except Exception:  # noqa: BLE001
+                code, buf = -1, io.StringIO(traceback.format_exc())
+        if code == 0:
+            try:
+                eval_int.build(out)
+            except Exception as e:  # noqa: BLE001
+                code, buf = -2, io.StringIO(f"written model invalid: {e}")
+        if code not in codes:
+            ctx.check(False, f"errors: mutation {k}: exit {code}: {buf.getvalue()[-600:]}")
+        else:
+            codes[code] += 1
+    ctx.check(True, f"errors: 60 random graph mutations: {codes[0]} imported (and valid), {codes[2]} rejected with "
+                    f"a message, none crashed")
+
+
+def mutate(m, rng):
+    """One random change: an attribute dropped or set to a strange value, an input rewired, an initializer
+    truncated, an operator renamed."""
+    nodes = list(m.graph.node)
+    n = nodes[rng.integers(len(nodes))]
+    kind = rng.integers(5)
+    if kind == 0 and len(n.attribute):
+        del n.attribute[int(rng.integers(len(n.attribute)))]
+    elif kind == 1 and len(n.attribute):
+        a = n.attribute[int(rng.integers(len(n.attribute)))]
+        if a.type == onnx.AttributeProto.INT:
+            a.i = int(rng.choice([-1, 0, 2, 7, 1000]))
+        elif a.type == onnx.AttributeProto.INTS:
+            del a.ints[:]
+            a.ints.extend(int(v) for v in rng.integers(-2, 5, int(rng.integers(0, 5))))
+        elif a.type == onnx.AttributeProto.STRING:
+            a.s = b"NOPE"
+    elif kind == 2 and len(n.input):
+        names = [o for x in nodes for o in x.output] + [t.name for t in m.graph.initializer]
+        n.input[int(rng.integers(len(n.input)))] = str(rng.choice(names))
+    elif kind == 3 and len(m.graph.initializer):
+        t = m.graph.initializer[int(rng.integers(len(m.graph.initializer)))]
+        arr = numpy_helper.to_array(t).reshape(-1)
+        arr = arr[:max(0, len(arr) - int(rng.integers(1, 3)))] if rng.integers(2) else arr[::-1].copy()
+        t.CopyFrom(numpy_helper.from_array(arr, t.name))
+    else:
+        n.op_type = str(rng.choice(["Relu", "MatMul", "Quant", "Add", "MaxPool", "Transpose", "Flatten"]))
 
 
 def case_roundtrip(ctx):

@@ -104,14 +104,20 @@ TEST(ModelFile, MalformedContainers) {
   expect_error(bad, "JSON header", "broken json");
 }
 
+// The first bundled model, split; and the same with its JSON header changed by `edit`, joined again.
+const Container& first_model() {
+  static const Container c = split(gunzip(bundled().front()));
+  return c;
+}
+template <class Edit>
+std::vector<uint8_t> with(Edit edit) {
+  Container c = first_model();
+  edit(c.header);
+  return join(c);
+}
+
 TEST(ModelFile, MalformedHeaders) {
-  const auto raw = gunzip(bundled().front());
-  const Container good = split(raw);
-  auto with = [&](auto edit) {
-    Container c = good;
-    edit(c.header);
-    return join(c);
-  };
+  const Container& good = first_model();
   expect_error(with([](auto& h) { h.erase("layers"); }), "missing field 'layers'", "no layers");
   expect_error(with([](auto& h) { h["layers"][0]["type"] = "deconv"; }), "unknown type 'deconv'", "type");
   expect_error(with([](auto& h) { h["layers"][0]["weight_type"] = "quaternary"; }), "unknown weight_type", "wtype");
@@ -135,13 +141,6 @@ TEST(ModelFile, MalformedHeaders) {
 // docs/model_format.md, "Unknown keys": rejected inside the objects the format defines (a misspelt optional key
 // would otherwise fall back to its default), ignored at the top level (provenance such as "train", "import").
 TEST(ModelFile, UnknownKeys) {
-  const auto raw = gunzip(bundled().front());
-  const Container good = split(raw);
-  auto with = [&](auto edit) {
-    Container c = good;
-    edit(c.header);
-    return join(c);
-  };
   expect_error(with([](auto& h) { h["layers"][0]["act_sigend"] = true; }), "unknown key 'act_sigend'", "layer");
   expect_error(with([](auto& h) { h["layers"][1]["padding"] = 0; }), "unknown key 'padding'", "maxpool");
   expect_error(with([](auto& h) { h["layers"][0]["requant"]["round"] = 1; }), "requant: unknown key 'round'",
@@ -150,19 +149,13 @@ TEST(ModelFile, UnknownKeys) {
                "tensor");
   expect_error(with([](auto& h) { h["input"]["scale"] = 1; }), "input: unknown key 'scale'", "input");
   const Model m = parse_model(with([](auto& h) { h["import"] = {{"source", "net.onnx"}}; }), "top.tnm");
-  EXPECT_EQ(m.layers.size(), parse_model(raw, "raw.tnm").layers.size());
+  EXPECT_EQ(m.layers.size(), parse_model(join(first_model()), "raw.tnm").layers.size());
 }
 
 // The other rules docs/model_format.md states for writers (issue 13): 8-bit unsigned input, square max-pool
 // kernels, E = floor((H - K) / stride) + 1 for max-pools.
 TEST(ModelFile, DocumentedRules) {
-  const auto raw = gunzip(bundled().front());
-  const Container good = split(raw);
-  auto with = [&](auto edit) {
-    Container c = good;
-    edit(c.header);
-    return join(c);
-  };
+  const Container& good = first_model();
   ASSERT_EQ(good.header["layers"][1]["type"], "maxpool");
   expect_error(with([](auto& h) { h["input"]["bits"] = 4; }), "field 'bits' = 4 outside 8..8", "input bits");
   expect_error(with([](auto& h) { h["layers"][1]["kernel"] = {2, 3}; }), "square", "pool kernel");
