@@ -27,7 +27,7 @@ def export(hdr, layers):
     b = Builder(QONNX)
     x = b.node("Mul", ["x", b.const(255.0, "to_pixels")], "pixels")
     x = b.quant(x, 1.0, 8, signed=False, base="input_quant")
-    prev_bits, prev_signed = 8, False
+    prev_signed = False  # of the tensor the next layer reads
     for L, E in zip(hdr["layers"], layers):
         nm = L.get("name") or E["type"]
         if E["type"] == "maxpool":
@@ -53,6 +53,11 @@ def export(hdr, layers):
             acc = b.node("MatMul", [x, wt], nm, exact_name=True)
             cshape = [1, M]
         b.nodes[-1].doc_string = f"tern weight_type={L['weight_type']}"  # read back by the importer
+        for key in ("bias", "th"):
+            v = E.get(key)
+            if v is not None and np.abs(v).max(initial=0) >= 2 ** 24 and np.abs(v).max(initial=0) < 2 ** 31 - 1:
+                raise ValueError(f"layer '{nm}': {key} values reach {int(np.abs(v).max())}, more than float32 holds "
+                                 f"exactly (2^24); this model cannot be exported exactly")
         if E["mode"] == "linear":
             sh = E["shift"].astype(np.float64)
             f = E["mult"].astype(np.float64) / np.exp2(sh)
@@ -60,11 +65,11 @@ def export(hdr, layers):
             z = b.node("Mul", [z, b.const(f.reshape(cshape))], nm + "_mult_shift")
             z = b.node("Add", [z, b.const(np.where(sh > 0, 0.5, 0.0).reshape(cshape))], nm + "_round")
             x = b.quant(z, 1.0, E["ob"], signed=E["osg"], narrow=False, mode="FLOOR", base=nm + "_requant")
-            prev_bits, prev_signed = E["ob"], E["osg"]
+            prev_signed = E["osg"]
         elif E["mode"] == "threshold":
             x = b.node("MultiThreshold", [acc, b.const(E["th"].astype(np.float64), nm + "_thresholds")],
                        nm + "_requant", domain=QONNX, out_dtype=f"UINT{E['ob']}")
-            prev_bits, prev_signed = E["ob"], False
+            prev_signed = False
         else:
             x = b.node("Add", [acc, b.const(E["bias"].reshape(cshape).astype(np.float64))], nm + "_bias")
     y = b.node("Flatten", [x], "logits", axis=1)

@@ -26,7 +26,7 @@ def staircase(level_fn, lo, hi, levels):
 
     level_fn maps an int64 array [M, n] of accumulators to the levels [M, n]; it must be
     non-decreasing in a for every channel."""
-    M, L = len(lo), len(levels)
+    L = len(levels)
     a = np.repeat(np.asarray(lo, np.int64)[:, None], L, 1)
     b = np.repeat(np.asarray(hi, np.int64)[:, None] + 1, L, 1)
     tgt = np.asarray(levels, np.float64)[None, :]

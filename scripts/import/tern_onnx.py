@@ -92,7 +92,10 @@ def do_export(args):
     import onnx
     import onnx_export
     hdr, layers = eval_int.build(args.model)
-    m = onnx_export.export(hdr, layers)
+    try:
+        m = onnx_export.export(hdr, layers)
+    except ValueError as e:
+        raise GraphError(str(e))
     onnx.save(m, args.output)
     if not args.quiet:
         print(f"{args.output}: QONNX graph, {len(m.graph.node)} nodes, input x = pixel/255 [N,1,28,28]")
