@@ -41,11 +41,14 @@ def trained(name, make, epochs, xtr, ytr, cache):
         net.load_state_dict(torch.load(path))
         net.eval()
         print(f"{name}: trained parameters from {path}")
-        return net, 0.0
+        with open(path + ".seconds") as f:
+            return net, float(f.read())
     t = time.time()
     print(f"{name}: training {epochs} epochs")
     tx.train(net, xtr, ytr, epochs)
     torch.save(net.state_dict(), path)
+    with open(path + ".seconds", "w") as f:
+        f.write(f"{time.time() - t:.1f}\n")
     return net, time.time() - t
 
 
@@ -110,9 +113,9 @@ def table(rows, args):
             else:
                 out.append(f"  - {x['layer']} (inexact): class biases rounded by up to "
                            f"{x.get('max_bias_rounding', 0):.3f} accumulator units")
-    out += ["", "Times (this machine, shared, 2 cores): " + "; ".join(
-        f"{r['name']}: train {r['train_s']:.0f} s" if r["train_s"] else f"{r['name']}: trained earlier (cached)"
-        for r in rows) + "; `tern import` " + ", ".join(f"{r['import_s']:.1f}" for r in rows) + " s."]
+    out += ["", "Times (this machine, shared, 2 cores; training as recorded when the cached parameters were "
+                "trained): " + "; ".join(f"{r['name']}: train {r['train_s']:.0f} s" for r in rows)
+            + "; `tern import` " + ", ".join(f"{r['import_s']:.1f}" for r in rows) + " s."]
     return "\n".join(out) + "\n"
 
 

@@ -165,18 +165,15 @@ def _fit(targets, ymin, lo, hi):
 
 
 def _deviation(tern_t, targets, lo, hi):
-    """Largest |y_tern - y_graph| over lo..hi and the number of accumulator values that differ."""
-    pts = sorted({lo} | {min(max(t, lo), hi + 1) for t in tern_t + targets})
-    worst, count = 0, 0
-    for i, a in enumerate(pts):
-        if a > hi:
-            break
-        d = sum(1 for t in tern_t if t <= a) - sum(1 for t in targets if t <= a)
-        worst = max(worst, abs(d))
-        nxt = pts[i + 1] if i + 1 < len(pts) else hi + 1
-        if d:
-            count += min(nxt, hi + 1) - a
-    return worst, count
+    """Largest |y_tern - y_graph| over lo..hi and the number of accumulator values that differ; both are step
+    functions counting the thresholds at or below the accumulator."""
+    a_t = np.sort(np.clip(np.asarray(tern_t, np.int64), lo, hi + 1))
+    g_t = np.sort(np.clip(np.asarray(targets, np.int64), lo, hi + 1))
+    pts = np.unique(np.concatenate([[lo], a_t, g_t]))
+    pts = pts[pts <= hi]
+    d = np.searchsorted(a_t, pts, side="right") - np.searchsorted(g_t, pts, side="right")
+    width = np.diff(np.append(pts, hi + 1))
+    return int(np.abs(d).max(initial=0)), int(width[d != 0].sum())
 
 
 def linear_params(T, qlo_m, qhi_m, qlo, lo, hi, rep, x_hint, k=1):

@@ -796,7 +796,8 @@ class Importer:
         if rep["exact"] or rq["mode"] != "linear":
             return 1
         if not self.rescale:
-            rep["hint"] = "--rescale-weights may make it exact"
+            if weight_type(P.w * 2) is not None:
+                rep["hint"] = "--rescale-weights may make it exact"
             return 1
         for k in (2, 4, 8, 3, 5, 6, 7):  # powers of two first: they keep binary/ternary/log2 weights log2
             if weight_type(P.w * k) is not None and requant.derive(level_fn, lo, hi, False, hint, scale=k):
