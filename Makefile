@@ -35,7 +35,7 @@ build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: build
-	@scripts/setup train
+	@scripts/setup train onnx
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure --timeout 900
 
 lint: configure

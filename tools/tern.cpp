@@ -1,10 +1,14 @@
 // tern: the command-line front end — compile a model for the accelerator, run it on a data set through the
 // golden model and the RTL (accuracy, agreement, cycles, utilisation), and print its spec sheet.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -403,6 +407,46 @@ int cmd_compile(const Options& o) {
   return 0;
 }
 
+// Per-image class and last-layer outputs of the golden model, one line per image: "index class v0 v1 ...".
+int cmd_predict(const Options& o, int images) {
+  const Model m = load_model(o.model);
+  const std::string dsname = o.data.empty() ? m.dataset : o.data;
+  const Dataset ds = load_dataset(dsname, repo_root(), "test");
+  check_input_shape(m, ds);
+  const int n = std::min<int>(images, static_cast<int>(ds.images.size()));
+  std::vector<std::vector<int32_t>> out(static_cast<size_t>(n));
+  parallel_for(
+      n, 2, [&](int i) { out[static_cast<size_t>(i)] = run_reference(m, ds.images[static_cast<size_t>(i)]).back(); },
+      [&](int done) { progress("golden", done, n, o.quiet); });
+  progress("golden", n, n, o.quiet);
+  std::cout << "# image class outputs (" << m.name << ", " << dsname << " test images, golden model)\n";
+  for (int i = 0; i < n; ++i) {
+    const auto& y = out[static_cast<size_t>(i)];
+    std::cout << i << " " << argmax(y);
+    for (int32_t v : y) std::cout << " " << v;
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+// `tern import` / `tern export`: the ONNX side is Python (scripts/import/tern_onnx.py, python3-onnx).
+int cmd_onnx(const std::string& sub, const std::vector<std::string>& args) {
+  const char* root = std::getenv("TERN_ROOT");
+  const std::string script = std::string(root ? root : TERN_SOURCE_DIR) + "/scripts/import/tern_onnx.py";
+  const char* py = std::getenv("TERN_PYTHON");
+  const std::string python = py ? py : "/usr/bin/python3";
+  std::vector<std::string> argv_s = {python, script, sub};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::cout.flush();
+  execv(python.c_str(), argv.data());
+  std::cerr << "tern " << sub << ": cannot run " << python << " " << script << ": " << std::strerror(errno)
+            << " (install python3-onnx: scripts/setup onnx)\n";
+  return 2;
+}
+
 int cmd_run(Options o, bool report_only) {
   const Model m = load_model(o.model);
   const std::string dsname = o.data.empty() ? m.dataset : o.data;
@@ -497,13 +541,33 @@ int main(int argc, char** argv) {
   run->add_option("--rtl-images", o.rtl_images, "test images through the RTL (one run per image, batch 1)")
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
+  auto* pred = app.add_subcommand("predict", "golden model: class and last-layer outputs of each test image");
+  pred->add_option("model", o.model, "Tern model file (.tnm)")->required()->check(CLI::ExistingFile);
+  pred->add_option("--data", o.data, "data set: fashion-mnist or mnist (default: the model's)");
+  int predict_images = 10000;
+  pred->add_option("--images", predict_images, "first N test images")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  pred->add_flag("--quiet", o.quiet, "no progress bar");
+  auto* imp = app.add_subcommand("import",
+                                 "ONNX/QONNX model -> .tnm: tern import MODEL.onnx -o MODEL.tnm "
+                                 "[--data mnist|fashion-mnist] [--input-scale S] (docs/import.md)");
+  auto* exp = app.add_subcommand("export", "Tern model -> QONNX: tern export MODEL.tnm -o MODEL.onnx (docs/import.md)");
+  for (auto* c : {imp, exp}) {
+    c->prefix_command();
+    c->set_help_flag();  // --help goes to the Python tool
+  }
   CLI11_PARSE(app, argc, argv);
+  if (*imp || *exp) {
+    return cmd_onnx(*imp ? "import" : "export", (*imp ? imp : exp)->remaining());
+  }
   for (const CLI::Option* f : format_opts) o.format_given = o.format_given || f->count() > 0;
   try {
     if (*info) return cmd_info(o);
     if (*comp) return cmd_compile(o);
     if (*run) return cmd_run(o, false);
     if (*rep) return cmd_run(o, true);
+    if (*pred) return cmd_predict(o, predict_images);
   } catch (const ModelError& e) {
     std::cerr << "tern: bad model file: " << e.what() << "\n";
     return 2;

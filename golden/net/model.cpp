@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -28,6 +29,21 @@ struct Blob {
   const uint8_t* data;
   size_t size;
 };
+
+// docs/model_format.md, "Unknown keys": the objects the format defines (input, layer, syq, requant, tensor
+// descriptor) accept only their own keys, so a misspelt optional key cannot silently fall back to its default.
+void check_keys(const json& obj, std::initializer_list<const char*> allowed, const std::string& where) {
+  if (!obj.is_object()) fail(where, "expected an object");
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    bool ok = false;
+    for (const char* a : allowed) ok = ok || it.key() == a;
+    if (!ok) {
+      std::string list;
+      for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+      fail(where, "unknown key '" + it.key() + "' (allowed: " + list + ")");
+    }
+  }
+}
 
 const json& field(const json& obj, const char* key, const std::string& where) {
   if (!obj.is_object()) fail(where, "expected an object");
@@ -79,6 +95,7 @@ std::vector<int32_t> get_tensor(const json& obj, const char* key, const std::str
                                 const std::vector<int64_t>& want_shape, const char* want_dtype = nullptr) {
   const std::string w = where + "." + key;
   const json& t = field(obj, key, where);
+  check_keys(t, {"dtype", "shape", "offset"}, w);
   const std::string dt = get_str(t, "dtype", w);
   size_t esz = 0;
   if (dt == "i16") esz = 2;
@@ -150,10 +167,16 @@ Layer parse_layer(const json& j, size_t index, const Blob& blob, const std::stri
   L.stride = static_cast<int>(get_int(j, "stride", where, 1, 64));
   L.pad = L.type == LayerType::kMaxPool && !j.contains("pad") ? 0 : static_cast<int>(get_int(j, "pad", where, 0, 64));
   if (L.type == LayerType::kMaxPool) {
+    check_keys(j, {"name", "type", "in", "out", "kernel", "stride", "pad"}, where);
     if (L.pad != 0) fail(where, "maxpool has no padding");
+    if (L.R != L.S) fail(where, "maxpool kernel must be square [K, K]");
     if (L.M != L.C) fail(where, "maxpool keeps the channel count");
     return L;
   }
+  check_keys(j,
+             {"name", "type", "in", "out", "kernel", "stride", "pad", "weight_type", "weights", "act_bits",
+              "act_signed", "syq", "requant"},
+             where);
   const std::string wt = get_str(j, "weight_type", where);
   const auto t = parse_weight_type(wt);
   if (!t) fail(where, "unknown weight_type '" + wt + "'");
@@ -169,6 +192,7 @@ Layer parse_layer(const json& j, size_t index, const Blob& blob, const std::stri
   }
   if (j.contains("syq") && !j["syq"].is_null()) {
     const json& sq = j["syq"];
+    check_keys(sq, {"mode", "scales"}, where + ".syq");
     const std::string mode = get_str(sq, "mode", where + ".syq");
     if (mode == "pixel") {
       L.syq = SyqMode::kPixel;
@@ -191,6 +215,7 @@ Layer parse_layer(const json& j, size_t index, const Blob& blob, const std::stri
   const std::string mode = get_str(rq, "mode", rw);
   const int64_t M = L.M;
   if (mode == "linear") {
+    check_keys(rq, {"mode", "bias", "mult", "shift", "out_bits", "out_signed"}, rw);
     L.mode = RequantMode::kLinear;
     L.out_bits = static_cast<int>(get_int(rq, "out_bits", rw, 1, 8));
     L.out_signed = get_bool(rq, "out_signed", rw, false);
@@ -202,8 +227,10 @@ Layer parse_layer(const json& j, size_t index, const Blob& blob, const std::stri
       if (L.shift[m] < 0 || L.shift[m] > 47) fail(rw + ".shift", "channel " + std::to_string(m) + ": outside 0..47");
     }
   } else if (mode == "threshold") {
+    check_keys(rq, {"mode", "thresholds", "out_bits", "out_signed"}, rw);
     L.mode = RequantMode::kThreshold;
     L.out_bits = static_cast<int>(get_int(rq, "out_bits", rw, 1, 2));
+    if (get_bool(rq, "out_signed", rw, false)) fail(rw, "threshold outputs are unsigned (out_signed must be false)");
     L.out_signed = false;
     const int64_t nt = (int64_t{1} << L.out_bits) - 1;
     L.thresholds = get_tensor(rq, "thresholds", rw, blob, {M, nt}, "i32");
@@ -215,6 +242,7 @@ Layer parse_layer(const json& j, size_t index, const Blob& blob, const std::stri
       }
     }
   } else if (mode == "raw") {
+    check_keys(rq, {"mode", "bias"}, rw);
     L.mode = RequantMode::kRaw;
     L.out_bits = 32;
     L.out_signed = true;
@@ -308,9 +336,10 @@ Model parse_model(const std::vector<uint8_t>& raw, const std::string& origin) {
     m.name = h.contains("name") && h["name"].is_string() ? h["name"].get<std::string>() : "";
     m.dataset = h.contains("dataset") && h["dataset"].is_string() ? h["dataset"].get<std::string>() : "";
     const json& in = field(h, "input", origin);
+    check_keys(in, {"shape", "bits", "signed"}, origin + ": input");
     const auto shp = get_dims(in, "shape", origin + ": input", 3);
     m.in_C = shp[0], m.in_H = shp[1], m.in_W = shp[2];
-    m.in_bits = static_cast<int>(get_int(in, "bits", origin + ": input", 1, 8));
+    m.in_bits = static_cast<int>(get_int(in, "bits", origin + ": input", 8, 8));  // 8-bit pixels
     if (get_bool(in, "signed", origin + ": input", false)) fail(origin + ": input", "signed input is not supported");
     m.classes = static_cast<int>(get_int(h, "classes", origin, 1, 65535));
     const json& layers = field(h, "layers", origin);

@@ -66,6 +66,29 @@ class FormatError(Exception):
     pass
 
 
+# docs/model_format.md, "Unknown keys": these objects accept only their own keys (the top level and
+# "train" accept any).
+KEYS = {
+    "input": {"shape", "bits", "signed"},
+    "maxpool": {"name", "type", "in", "out", "kernel", "stride", "pad"},
+    "conv": {"name", "type", "in", "out", "kernel", "stride", "pad", "weight_type", "weights", "act_bits",
+             "act_signed", "syq", "requant"},
+    "syq": {"mode", "scales"},
+    "linear": {"mode", "bias", "mult", "shift", "out_bits", "out_signed"},
+    "threshold": {"mode", "thresholds", "out_bits", "out_signed"},
+    "raw": {"mode", "bias"},
+}
+KEYS["fc"] = KEYS["conv"]
+
+
+def check_keys(obj, kind, where):
+    if not isinstance(obj, dict):
+        raise FormatError(f"{where}: expected an object")
+    extra = sorted(set(obj) - KEYS[kind])
+    if extra:
+        raise FormatError(f"{where}: unknown key '{extra[0]}' (allowed: {', '.join(sorted(KEYS[kind]))})")
+
+
 DT = {"i16": "<i2", "i32": "<i4", "u8": "u1"}
 
 
@@ -109,6 +132,7 @@ def build(path):
     """Parse and validate; return (header, list of executable layer dicts)."""
     hdr, tensor = load_tnm(path)
     inp = hdr["input"]
+    check_keys(inp, "input", "input")
     if inp.get("bits") != 8 or inp.get("signed") is not False:
         raise FormatError("input must be 8-bit unsigned")
     shape = list(inp["shape"])
@@ -117,6 +141,8 @@ def build(path):
     for li, L in enumerate(hdr["layers"]):
         nm = f"layer {li} ({L.get('name')})"
         t = L["type"]
+        if t in KEYS:
+            check_keys(L, t, nm)
         lin, lout = list(L["in"]), list(L["out"])
         if t == "fc" and lin[1:] == [1, 1] and lin[0] == int(np.prod(shape)):
             pass  # flattening fc
@@ -128,6 +154,8 @@ def build(path):
             st = L["stride"]
             if K != K2:
                 raise FormatError(f"{nm}: non-square pool")
+            if L.get("pad", 0) != 0:
+                raise FormatError(f"{nm}: maxpool has no padding")
             C, H, W = lin
             if lout != [C, (H - K) // st + 1, (W - K) // st + 1]:
                 raise FormatError(f"{nm}: bad out shape")
@@ -152,6 +180,7 @@ def build(path):
             if bad:
                 raise FormatError(f"{nm}.weights: values {sorted(bad)[:5]} not {L['weight_type']}")
             if "syq" in L:
+                check_keys(L["syq"], "syq", f"{nm}.syq")
                 mode = L["syq"]["mode"]
                 n = R * S if mode == "pixel" else R
                 q = tensor(L["syq"]["scales"], f"{nm}.syq.scales", "u8", [n])
@@ -165,6 +194,8 @@ def build(path):
                                   f"the incoming {bits}/{signed}")
             rq = L["requant"]
             mode = rq["mode"]
+            if mode in ("linear", "threshold", "raw"):
+                check_keys(rq, mode, f"{nm}.requant")
             if mode == "linear":
                 bias = tensor(rq["bias"], f"{nm}.requant.bias", "i32", [M])
                 mult = tensor(rq["mult"], f"{nm}.requant.mult", "i32", [M])
@@ -180,6 +211,8 @@ def build(path):
                 bits, signed = ob, bool(rq["out_signed"])
             elif mode == "threshold":
                 ob = rq["out_bits"]
+                if rq.get("out_signed", False) is not False:
+                    raise FormatError(f"{nm}: threshold outputs are unsigned (out_signed must be false)")
                 if ob not in (1, 2):
                     raise FormatError(f"{nm}: threshold out_bits must be 1..2")
                 th = tensor(rq["thresholds"], f"{nm}.requant.thresholds", "i32", [M, 2 ** ob - 1])

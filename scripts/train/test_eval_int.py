@@ -250,6 +250,18 @@ def rejects_malformed():
     bad["layers"][0]["requant"] = {"mode": "threshold", "out_bits": 2,
                                    "thresholds": np.array([[3, 2, 1]] * 10, np.int32)}
     expect_reject(bad)  # unsorted
+    # unknown keys (docs/model_format.md): rejected in a layer and its requant, ignored at the top level
+    bad = small(rng)
+    bad["layers"][0]["act_sigend"] = True
+    expect_reject(bad)
+    bad = small(rng)
+    bad["layers"][0]["requant"]["rounding"] = "even"
+    expect_reject(bad)
+    ok = small(rng)
+    ok["import"] = {"source": "x.onnx"}
+    path = write_tmp(ok)
+    eval_int.build(path)
+    os.unlink(path)
 
 
 def main():

@@ -104,14 +104,20 @@ TEST(ModelFile, MalformedContainers) {
   expect_error(bad, "JSON header", "broken json");
 }
 
+// The first bundled model, split; and the same with its JSON header changed by `edit`, joined again.
+const Container& first_model() {
+  static const Container c = split(gunzip(bundled().front()));
+  return c;
+}
+template <class Edit>
+std::vector<uint8_t> with(Edit edit) {
+  Container c = first_model();
+  edit(c.header);
+  return join(c);
+}
+
 TEST(ModelFile, MalformedHeaders) {
-  const auto raw = gunzip(bundled().front());
-  const Container good = split(raw);
-  auto with = [&](auto edit) {
-    Container c = good;
-    edit(c.header);
-    return join(c);
-  };
+  const Container& good = first_model();
   expect_error(with([](auto& h) { h.erase("layers"); }), "missing field 'layers'", "no layers");
   expect_error(with([](auto& h) { h["layers"][0]["type"] = "deconv"; }), "unknown type 'deconv'", "type");
   expect_error(with([](auto& h) { h["layers"][0]["weight_type"] = "quaternary"; }), "unknown weight_type", "wtype");
@@ -130,6 +136,35 @@ TEST(ModelFile, MalformedHeaders) {
   expect_error(with([](auto& h) { h["layers"][2]["act_bits"] = 4; }),
                "act_bits/act_signed 4u must equal the previous output's 8u", "narrower act bits");
   expect_error(with([](auto& h) { h["layers"][2]["act_signed"] = true; }), "'Activation precision'", "act signed");
+}
+
+// docs/model_format.md, "Unknown keys": rejected inside the objects the format defines (a misspelt optional key
+// would otherwise fall back to its default), ignored at the top level (provenance such as "train", "import").
+TEST(ModelFile, UnknownKeys) {
+  expect_error(with([](auto& h) { h["layers"][0]["act_sigend"] = true; }), "unknown key 'act_sigend'", "layer");
+  expect_error(with([](auto& h) { h["layers"][1]["padding"] = 0; }), "unknown key 'padding'", "maxpool");
+  expect_error(with([](auto& h) { h["layers"][0]["requant"]["round"] = 1; }), "requant: unknown key 'round'",
+               "requant");
+  expect_error(with([](auto& h) { h["layers"][0]["weights"]["order"] = "C"; }), "weights: unknown key 'order'",
+               "tensor");
+  expect_error(with([](auto& h) { h["input"]["scale"] = 1; }), "input: unknown key 'scale'", "input");
+  const Model m = parse_model(with([](auto& h) { h["import"] = {{"source", "net.onnx"}}; }), "top.tnm");
+  EXPECT_EQ(m.layers.size(), parse_model(join(first_model()), "raw.tnm").layers.size());
+}
+
+// The other rules docs/model_format.md states for writers (issue 13): 8-bit unsigned input, square max-pool
+// kernels, E = floor((H - K) / stride) + 1 for max-pools.
+TEST(ModelFile, DocumentedRules) {
+  const Container& good = first_model();
+  ASSERT_EQ(good.header["layers"][1]["type"], "maxpool");
+  expect_error(with([](auto& h) { h["input"]["bits"] = 4; }), "field 'bits' = 4 outside 8..8", "input bits");
+  expect_error(with([](auto& h) { h["layers"][1]["kernel"] = {2, 3}; }), "square", "pool kernel");
+  // [32,28,28] pooled 3x3 / 2: floor(25 / 2) + 1 = 13 is accepted only with the next layer's input changed
+  expect_error(with([](auto& h) {
+                 h["layers"][1]["kernel"] = {3, 3};
+                 h["layers"][1]["out"] = {32, 14, 14};
+               }),
+               "should be [13,13]", "pool size");
 }
 
 TEST(ModelFile, IllegalTensorValues) {

@@ -55,6 +55,9 @@ expect_ok "16 / 16 images bit-exact" "" run "$tmp/sign1_last.tnm" --golden-image
 gold="$(sed -n 's/^| top-1 accuracy (golden model) | \([0-9.]*%\) on 16 .*/\1/p' "$tmp/out")"
 rtl="$(sed -n 's/^| RTL accuracy | \([0-9.]*%\) on 16 .*/\1/p' "$tmp/out")"
 if [ -z "$gold" ] || [ "$gold" != "$rtl" ]; then echo "FAIL: RTL accuracy '$rtl' != golden '$gold'"; fail=1; fi
+# docs/model_format.md rules the RTL must follow too: a max-pool whose (H - K) is not a multiple of the stride
+# (E = floor((H - K)/stride) + 1) and an XNOR conv whose padded taps are the value 0 (issue 13)
+expect_ok "16 / 16 images bit-exact" "" run "$tmp/pool_rem.tnm" --golden-images 16 --rtl-images 16 --quiet
 # --format / --bitserial reach every layer they can, and a note names each layer they cannot (issue 17)
 binary="$root/models/cnn_fmnist_binary.tnm"
 expect_ok "| conv2 | rle8 |" "layer 0 'conv1': --format rle8 not applied (dense used): int8" compile "$binary" --format rle8

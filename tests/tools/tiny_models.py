@@ -7,6 +7,7 @@ writes
   input14.tnm     a valid model whose input [1,14,14] is not the Fashion-MNIST image shape [1,28,28]
   sign1_mid.tnm   conv -> linear requant to 1-bit *signed* ({-1, 0}) -> maxpool -> XNOR fc -> raw logits
   sign1_last.tnm  fc 784 -> 10 whose (last) output is a 1-bit signed linear requant
+  pool_rem.tnm    a 3x3/2 max-pool whose (H - K) is not a multiple of the stride, then an XNOR conv with padding
 """
 import gzip
 import json
@@ -77,6 +78,26 @@ def main():
     write(f"{out}/sign1_mid.tnm", [1, 28, 28], mid)
     write(f"{out}/sign1_last.tnm", [1, 28, 28],
           lambda b: [fc(b, rng, "fc", 784, 10, "int8", 8, False, sign1_requant(b, 10))])
+
+    def pool_rem(b):
+        # docs/model_format.md: E = floor((H - K) / stride) + 1; here (28 - 3) / 2 leaves a row and a column
+        # that no window covers, and an XNOR conv with padding reads its padded taps as the value 0
+        conv = {"name": "conv", "type": "conv", "in": [1, 28, 28], "out": [4, 28, 28], "kernel": [3, 3], "stride": 1,
+                "pad": 1, "weight_type": "ternary", "act_bits": 8, "act_signed": False,
+                "weights": b.tensor("i16", [4, 1, 3, 3], [rng.choice([-1, 0, 1]) for _ in range(36)]),
+                "requant": {"mode": "threshold", "out_bits": 1,
+                            "thresholds": b.tensor("i32", [4, 1], [rng.randint(-200, 200) for _ in range(4)])}}
+        pool = {"name": "pool", "type": "maxpool", "in": [4, 28, 28], "out": [4, 13, 13], "kernel": [3, 3],
+                "stride": 2}
+        xconv = {"name": "xnor_conv", "type": "conv", "in": [4, 13, 13], "out": [8, 13, 13], "kernel": [3, 3],
+                 "stride": 1, "pad": 1, "weight_type": "binary", "act_bits": 1, "act_signed": True,
+                 "weights": b.tensor("i16", [8, 4, 3, 3], [rng.choice([-1, 1]) for _ in range(288)]),
+                 "requant": {"mode": "linear", "out_bits": 4, "out_signed": True,
+                             "bias": b.tensor("i32", [8], [0] * 8), "mult": b.tensor("i32", [8], [1] * 8),
+                             "shift": b.tensor("i32", [8], [1] * 8)}}
+        return [conv, pool, xconv, fc(b, rng, "fc", 8 * 13 * 13, 10, "int8", 4, True, raw_requant(b, 10))]
+
+    write(f"{out}/pool_rem.tnm", [1, 28, 28], pool_rem)
 
 
 if __name__ == "__main__":
