@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "Vtern_default.h"
@@ -36,7 +37,8 @@ struct Options {
   int golden_images = 10000;
   int rtl_images = 64;
   double clock_mhz = 100.0;
-  std::string clock_source = "stated (not measured)";
+  bool clock_given = false;   // --clock-mhz on the command line (else the measured Fmax: choose_clock)
+  std::string clock_source;  // printed next to the clock
   std::string json;
   bool quiet = false;
 };
@@ -208,27 +210,44 @@ struct Sheet {
   nlohmann::json json;
 };
 
-// Area and timing of this build from `make synth` (docs/ppa_summary.json, written by scripts/ppa_summary.py),
-// if that file describes the same build parameters; the spec-sheet rows, or one row saying why not.
-std::string area_rows(const HwConfig& hw) {
+// docs/ppa_summary.json (`make synth`, written by scripts/ppa_summary.py) if it describes this build's
+// parameters; otherwise nullopt and `why` says what is missing.
+std::optional<nlohmann::json> ppa_summary(const HwConfig& hw, std::string& why) {
   const std::string path = repo_root() + "/docs/ppa_summary.json";
   std::ifstream f(path);
-  if (!f) return "| area | not available: " + path + " missing (make synth) |\n";
-  nlohmann::json j;
+  if (!f) {
+    why = path + " missing (make synth)";
+    return std::nullopt;
+  }
   try {
-    j = nlohmann::json::parse(f);
+    nlohmann::json j = nlohmann::json::parse(f);
     const auto& pr = j.at("params");
-    const bool same = pr.at("Cols").get<int>() == hw.cols && pr.at("Lanes").get<int>() == hw.lanes &&
-                      pr.at("Pack").get<int>() == hw.pack && pr.at("BankBytes").get<int64_t>() == hw.bank_bytes &&
-                      pr.at("MaxConvRow").get<int64_t>() == hw.max_conv_row &&
-                      pr.at("CacheWords").get<int64_t>() == hw.cache_words &&
-                      pr.at("AccBits").get<int>() == hw.acc_bits && pr.at("MacTypes").get<uint32_t>() == hw.mac_types &&
-                      pr.at("Formats").get<uint32_t>() == hw.formats &&
-                      pr.at("BitSerial").get<int>() == int{hw.bitserial} && pr.at("Syq").get<int>() == int{hw.syq} &&
-                      pr.at("RqUnits").get<int>() == hw.rq_units;
-    if (!same) return "| area | not available: " + path + " describes another build |\n";
-    const auto& x = j.at("xilinx7");
-    const auto& a = j.at("asic_osu018");
+    auto num = [&](const char* k) { return pr.contains(k) ? pr.at(k).get<int64_t>() : int64_t{-1}; };
+    const bool same = num("Cols") == hw.cols && num("Lanes") == hw.lanes && num("Pack") == hw.pack &&
+                      num("BankBytes") == hw.bank_bytes && num("MaxConvRow") == hw.max_conv_row &&
+                      num("CacheWords") == hw.cache_words && num("AccBits") == hw.acc_bits &&
+                      num("MacTypes") == int64_t{hw.mac_types} && num("Formats") == int64_t{hw.formats} &&
+                      num("BitSerial") == int64_t{hw.bitserial} && num("Syq") == int64_t{hw.syq} &&
+                      num("RqUnits") == hw.rq_units;
+    if (!same) {
+      why = path + " describes another build";
+      return std::nullopt;
+    }
+    return j;
+  } catch (const nlohmann::json::exception& e) {
+    why = path + " unreadable (" + e.what() + ")";
+    return std::nullopt;
+  }
+}
+
+// Area and timing rows of the spec sheet, or one row saying why they are not available.
+std::string area_rows(const HwConfig& hw) {
+  std::string why;
+  const auto j = ppa_summary(hw, why);
+  if (!j) return "| area | not available: " + why + " |\n";
+  try {
+    const auto& x = j->at("xilinx7");
+    const auto& a = j->at("asic_osu018");
     char buf[512];
     std::snprintf(
         buf, sizeof buf,
@@ -236,11 +255,34 @@ std::string area_rows(const HwConfig& hw) {
         "| area, OSU 0.18 um (Yosys + abc) | %.3f mm^2 logic + %.2f Mbit memories (SRAM macros, not counted) |\n"
         "| Fmax, OSU 0.18 um (OpenSTA, no wire load) | %.1f MHz |\n",
         x.at("lut").get<int>(), x.at("ff").get<int>(), x.at("bram36").get<int>(), x.at("dsp").get<int>(),
-        a.at("logic_area_mm2").get<double>(), j.at("memory_bits").get<double>() / 1e6, a.at("fmax_mhz").get<double>());
+        a.at("logic_area_mm2").get<double>(), j->at("memory_bits").get<double>() / 1e6, a.at("fmax_mhz").get<double>());
     return buf;
   } catch (const nlohmann::json::exception& e) {
-    return "| area | not available: " + path + " unreadable (" + e.what() + ") |\n";
+    return std::string("| area | not available: docs/ppa_summary.json unreadable (") + e.what() + ") |\n";
   }
+}
+
+// The clock of the spec sheet: --clock-mhz if given, else this build's measured Fmax (synthesis estimate,
+// docs/ppa_summary.json), else 100 MHz stated as an assumption.
+void choose_clock(const HwConfig& hw, Options& o) {
+  if (o.clock_given) {
+    if (o.clock_source.empty()) o.clock_source = "stated with --clock-mhz (not measured)";
+    return;
+  }
+  std::string why;
+  const auto j = ppa_summary(hw, why);
+  try {
+    if (j) {
+      o.clock_mhz = j->at("asic_osu018").at("fmax_mhz").get<double>();
+      o.clock_source = "measured Fmax of this build, OSU 0.18 um synthesis estimate (OpenSTA, no place and route; "
+                       "docs/ppa_summary.json)";
+      return;
+    }
+  } catch (const nlohmann::json::exception& e) {
+    why = std::string("docs/ppa_summary.json unreadable (") + e.what() + ")";
+  }
+  o.clock_mhz = 100.0;
+  o.clock_source = "stated, not measured: " + why;
 }
 
 // Spec sheet in the style of Sze et al. Table V.
@@ -454,6 +496,7 @@ int cmd_run(Options o, bool report_only) {
   check_input_shape(m, ds);
   RtlBackend<Vtern_default> probe;
   const HwConfig hw = probe.config();  // the build's limits, from its CONFIG registers
+  choose_clock(hw, o);
   const Program p = compile_for(m, hw, o);
   const auto acc = golden_accuracy(m, ds, o.golden_images, o.quiet);
   RtlSummary rtl;
@@ -502,6 +545,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   Options o;
   std::vector<CLI::Option*> format_opts;
+  std::vector<CLI::Option*> clock_opts;
   auto add_common = [&](CLI::App* c) {
     c->add_option("model", o.model, "Tern model file (.tnm)")->required()->check(CLI::ExistingFile);
     format_opts.push_back(c->add_option("--format", o.format,
@@ -527,13 +571,13 @@ int main(int argc, char** argv) {
     c->add_option("--golden-images", o.golden_images, "test images for the golden accuracy")
         ->check(CLI::Range(1, 1000000))
         ->capture_default_str();
-    c->add_option("--clock-mhz", o.clock_mhz, "clock for images/s")
+    clock_opts.push_back(c->add_option("--clock-mhz", o.clock_mhz, "clock for images/s (default: the build's measured Fmax)")
         ->check(CLI::Range(0.001, 100000.0))
         ->check([](const std::string& v) {  // CLI::Range lets NaN through
           const double x = std::strtod(v.c_str(), nullptr);
           return x >= 0.001 && x <= 100000.0 ? std::string() : "'" + v + "' is not a number in 0.001..100000";
         })
-        ->capture_default_str();
+        ->capture_default_str());
     c->add_option("--clock-source", o.clock_source, "where the clock figure comes from (printed)");
     c->add_option("--json", o.json, "also write the spec sheet as JSON");
     c->add_flag("--quiet", o.quiet, "no progress bars");
@@ -562,6 +606,7 @@ int main(int argc, char** argv) {
     return cmd_onnx(*imp ? "import" : "export", (*imp ? imp : exp)->remaining());
   }
   for (const CLI::Option* f : format_opts) o.format_given = o.format_given || f->count() > 0;
+  for (const CLI::Option* f : clock_opts) o.clock_given = o.clock_given || f->count() > 0;
   try {
     if (*info) return cmd_info(o);
     if (*comp) return cmd_compile(o);
