@@ -443,7 +443,7 @@ int cmd_compile(const Options& o) {
     if (cl.desc.op == Op::kPool) continue;
     std::printf("| %s | %s | %ld | %ld | %.2f |\n", m.layers[i].name.c_str(),
                 to_string(static_cast<Format>(cl.desc.fmt)).c_str(), static_cast<long>(cl.weight_words),
-                static_cast<long>(cl.nnz), 64.0 * cl.weight_words / std::max<int64_t>(1, cl.nnz));
+                static_cast<long>(cl.model_nnz), 64.0 * cl.weight_words / std::max<int64_t>(1, cl.model_nnz));
   }
   std::cout << "program image: " << p.image_bytes() << " bytes\n";
   return 0;

@@ -26,7 +26,7 @@ LayerMetrics layer_metrics(const Model& m, const Program& p, size_t i, const Lay
     r.bitserial = d.bitserial;
     r.packed = d.pack;
     r.weights = cl.dense_weights;
-    r.nnz = cl.nnz;
+    r.nnz = cl.model_nnz;
     const int64_t pixels = int64_t{L.E} * L.F;
     r.macs = r.weights * pixels;
     r.macs_nz = r.nnz * pixels;

@@ -425,6 +425,7 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
       for (size_t k = 0; k < w.size(); ++k) {
         codes[k] = w[k] == kHole ? 0 : *encode_weight(L.wtype, w[k]);
         nz += w[k] == kHole ? (decode_weight(L.wtype, 0).value_or(0) != 0) : (w[k] != 0);
+        cl.model_nnz += w[k] != kHole && w[k] != 0;
       }
       for (int c = 0; c < L.C; ++c)
         for (int r = 0; r < L.R; ++r)

@@ -107,7 +107,8 @@ struct CompiledLayer {
   std::vector<int> out_perm;      // stored output channel -> model channel
   Pitch out_pitch;                // layout of the output tensor (memory and banks)
   int64_t weight_words = 0;       // words of the weight region (headers + rows)
-  int64_t nnz = 0;                // non-zero weights
+  int64_t nnz = 0;                // non-zeros the streams decode to (block headers; incl. fc hole codes)
+  int64_t model_nnz = 0;          // non-zero weights of the model (holes excluded): the MAC count basis
   int64_t dense_weights = 0;      // M * C * R * S (model shape)
   std::vector<int64_t> slot_nnz;  // per slot (pass * cols + column)
   std::vector<int64_t> slot_words;
