@@ -71,9 +71,9 @@ def measure(name, onnx_path, style, args, xte, yte, train_s):
     r = subprocess.run([args.tern, "run", tnm, "--rtl-images", str(args.rtl_images), "--golden-images",
                         str(args.rtl_images), "--quiet"], capture_output=True, text=True)
     rtl = next((ln.split("|")[2].strip() for ln in r.stdout.splitlines() if "RTL vs golden agreement" in ln), "?")
-    cyc = next((ln.split("|")[2].strip() for ln in r.stdout.splitlines() if "RTL cycles vs cycle model" in ln), "?")
-    per_img = next((ln.split("|")[2].strip() for ln in r.stdout.splitlines() if "cycles per batch / per image" in ln),
-                   "?")
+    cyc = next((ln.split("|")[2].strip() for ln in r.stdout.splitlines() if "RTL statistics vs cycle model" in ln),
+               "?")
+    per_img = next((ln.split("|")[2].strip() for ln in r.stdout.splitlines() if "cycles per image" in ln), "?")
     tens = res["tensors"]
     bad_t = sum(v["mismatches"] for v in tens.values())
     all_t = sum(v["elements"] for v in tens.values())
@@ -83,7 +83,7 @@ def measure(name, onnx_path, style, args, xte, yte, train_s):
             "inexact": [x for x in rep if not x["exact"]], "n": res["images"], "ref_acc": res["ref_acc"],
             "golden_acc": res["golden_acc"], "agree": res["agree_golden"], "agree32": res32["agree_int"],
             "tensor_bad": bad_t, "tensor_all": all_t, "rtl": rtl, "rtl_rc": r.returncode, "cycles": cyc,
-            "per_image": per_img.split("/")[-1].strip(), "import_s": imp_s, "compare_s": cmp_s, "train_s": train_s}
+            "per_image": per_img, "import_s": imp_s, "compare_s": cmp_s, "train_s": train_s}
 
 
 def table(rows, args):
@@ -95,7 +95,7 @@ def table(rows, args):
            f"Tern's stored integers mapped back (docs/import.md); RTL = `tern run --rtl-images "
            f"{args.rtl_images}` (every layer of every image compared, and the cycle counts).", "",
            "| model | graph | import | reference acc | golden acc | classes equal (float64 ref) | classes equal "
-           "(float32 ref) | tensors equal | RTL vs golden | RTL cycles vs model | cycles/image (batch 8) |",
+           "(float32 ref) | tensors equal | RTL vs golden | RTL cycles vs model | cycles/image (batch 1, default build) |",
            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         out.append(f"| {r['name']} | {r['style']} | {'exact' if r['exact'] else 'inexact'} | "
