@@ -37,7 +37,7 @@ struct Options {
   int golden_images = 10000;
   int rtl_images = 64;
   double clock_mhz = 100.0;
-  bool clock_given = false;   // --clock-mhz on the command line (else the measured Fmax: choose_clock)
+  bool clock_given = false;  // --clock-mhz on the command line (else the measured Fmax: choose_clock)
   std::string clock_source;  // printed next to the clock
   std::string json;
   bool quiet = false;
@@ -194,12 +194,13 @@ void print_layer_table(std::ostream& os, const Model& m, const Program& p, const
       std::snprintf(buf, sizeof buf, "| %s | maxpool | - | - | - | - | - | %lu | %lu | %.3f | - |\n", lm.name.c_str(),
                     static_cast<unsigned long>(lm.cycles), static_cast<unsigned long>(lm.ideal), lm.utilisation);
     } else {
-      std::snprintf(buf, sizeof buf, "| %s | %s | %s | %s%s | %d%s | %ld / %ld (%.1f%%) | %ld | %lu | %lu | %.3f | %.3f |\n",
-                    lm.name.c_str(), lm.type.c_str(), lm.wtype.c_str(), lm.format.c_str(), lm.packed ? " (packed)" : "",
-                    lm.act_bits, lm.bitserial ? " (bit-serial)" : "", static_cast<long>(lm.nnz), static_cast<long>(lm.weights),
-                    100.0 * static_cast<double>(lm.nnz) / static_cast<double>(std::max<int64_t>(1, lm.weights)),
-                    static_cast<long>(lm.macs_nz), static_cast<unsigned long>(lm.cycles),
-                    static_cast<unsigned long>(lm.ideal), lm.utilisation, lm.balance);
+      std::snprintf(
+          buf, sizeof buf, "| %s | %s | %s | %s%s | %d%s | %ld / %ld (%.1f%%) | %ld | %lu | %lu | %.3f | %.3f |\n",
+          lm.name.c_str(), lm.type.c_str(), lm.wtype.c_str(), lm.format.c_str(), lm.packed ? " (packed)" : "",
+          lm.act_bits, lm.bitserial ? " (bit-serial)" : "", static_cast<long>(lm.nnz), static_cast<long>(lm.weights),
+          100.0 * static_cast<double>(lm.nnz) / static_cast<double>(std::max<int64_t>(1, lm.weights)),
+          static_cast<long>(lm.macs_nz), static_cast<unsigned long>(lm.cycles), static_cast<unsigned long>(lm.ideal),
+          lm.utilisation, lm.balance);
     }
     os << buf;
   }
@@ -274,8 +275,9 @@ void choose_clock(const HwConfig& hw, Options& o) {
   try {
     if (j) {
       o.clock_mhz = j->at("asic_osu018").at("fmax_mhz").get<double>();
-      o.clock_source = "measured Fmax of this build, OSU 0.18 um synthesis estimate (OpenSTA, no place and route; "
-                       "docs/ppa_summary.json)";
+      o.clock_source =
+          "measured Fmax of this build, OSU 0.18 um synthesis estimate (OpenSTA, no place and route; "
+          "docs/ppa_summary.json)";
       return;
     }
   } catch (const nlohmann::json::exception& e) {
@@ -571,13 +573,14 @@ int main(int argc, char** argv) {
     c->add_option("--golden-images", o.golden_images, "test images for the golden accuracy")
         ->check(CLI::Range(1, 1000000))
         ->capture_default_str();
-    clock_opts.push_back(c->add_option("--clock-mhz", o.clock_mhz, "clock for images/s (default: the build's measured Fmax)")
-        ->check(CLI::Range(0.001, 100000.0))
-        ->check([](const std::string& v) {  // CLI::Range lets NaN through
-          const double x = std::strtod(v.c_str(), nullptr);
-          return x >= 0.001 && x <= 100000.0 ? std::string() : "'" + v + "' is not a number in 0.001..100000";
-        })
-        ->capture_default_str());
+    clock_opts.push_back(
+        c->add_option("--clock-mhz", o.clock_mhz, "clock for images/s (default: the build's measured Fmax)")
+            ->check(CLI::Range(0.001, 100000.0))
+            ->check([](const std::string& v) {  // CLI::Range lets NaN through
+              const double x = std::strtod(v.c_str(), nullptr);
+              return x >= 0.001 && x <= 100000.0 ? std::string() : "'" + v + "' is not a number in 0.001..100000";
+            })
+            ->capture_default_str());
     c->add_option("--clock-source", o.clock_source, "where the clock figure comes from (printed)");
     c->add_option("--json", o.json, "also write the spec sheet as JSON");
     c->add_flag("--quiet", o.quiet, "no progress bars");

@@ -3,7 +3,6 @@
 // model, which equals the RTL cycle for cycle (tests/accel); --rtl-check runs the RTL on the small
 // workloads and fails if any layer's cycles differ.
 #include <CLI/CLI.hpp>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -53,8 +52,12 @@ CompileOptions options_for(const Model& m, Format f, bool bitserial, bool auto_f
   return o;
 }
 
-std::vector<LayerStats> cycles_of(const Program& p) { return predict_cycles(p.image, p.prog_base, p.hw); }
-uint64_t first_cycles(const Program& p) { return cycles_of(p)[0][hw::StCycles]; }
+std::vector<LayerStats> cycles_of(const Program& p) {
+  return predict_cycles(p.image, p.prog_base, p.hw);
+}
+uint64_t first_cycles(const Program& p) {
+  return cycles_of(p)[0][hw::StCycles];
+}
 
 std::string fmt(const char* f, double v) {
   char b[64];
@@ -79,7 +82,8 @@ int main(int argc, char** argv) {
      << "`). Cycles are those of the cycle model, which equals the RTL cycle for cycle with an ideal memory "
         "(checked per layer in tests/accel on random programs";
   if (rtl_check) md << ", and by this benchmark on the LeNet and MLP workloads, see the last section";
-  md << "). Definitions: docs/metrics.md. Default build: 8 columns x 8 lanes, batch 1, 64-bit memory port; the VGG shape "
+  md << "). Definitions: docs/metrics.md. Default build: 8 columns x 8 lanes, batch 1, 64-bit memory port; the VGG "
+        "shape "
         "uses a build with larger buffers (BankBytes 65536, MaxConvRow 8192, CacheWords 2048).\n\n";
 
   const HwConfig hw_default;
@@ -169,7 +173,8 @@ int main(int argc, char** argv) {
         "sparse stream; its limit is 1/density (target >= 0.9 x 1/density). The packed dense stream (8 codes per "
         "lane per cycle, Pack 8) is the other way to use a narrow weight; the last column compares RLE with it: "
         "a column decodes one non-zero per cycle, so sparse rows beat packed dense rows only below 1/8 density.\n\n"
-        "| layer | zeros | 1/density | dense cycles | RLE cycles | RLE speedup | RLE / limit | bitmap speedup | bitmap / "
+        "| layer | zeros | 1/density | dense cycles | RLE cycles | RLE speedup | RLE / limit | bitmap speedup | bitmap "
+        "/ "
         "limit | CSC speedup | CSC / limit | packed dense cycles | packed / RLE cycles |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   const std::vector<std::pair<std::string, std::vector<LayerSpec>>> sp_layers = {
@@ -181,12 +186,11 @@ int main(int argc, char** argv) {
     for (double z : {0.0, 0.5, 0.8, 0.9, 0.95}) {
       const int C = conv ? 32 : 1024, H = conv ? 14 : 1, W = conv ? 14 : 1;
       const Model m = synth_model(lname, C, H, W, specs, WeightType::kTernary, z, 8, 7);
-      const double density = static_cast<double>(
-                                 [&] {
-                                   int64_t nz = 0;
-                                   for (int32_t w : m.layers[0].weights) nz += w != 0;
-                                   return nz;
-                                 }()) /
+      const double density = static_cast<double>([&] {
+                               int64_t nz = 0;
+                               for (int32_t w : m.layers[0].weights) nz += w != 0;
+                               return nz;
+                             }()) /
                              static_cast<double>(m.layers[0].weights.size());
       uint64_t cyc[4] = {0, 0, 0, 0};
       for (int f = 0; f < 4; ++f) {
@@ -203,7 +207,8 @@ int main(int argc, char** argv) {
         md << " | " << fmt("%.2f", sp) << " | " << fmt("%.2f", sp / lim);
         if (f == 1) worst_sp = std::min(worst_sp, sp / lim);
       }
-      md << " | " << packed << " | " << fmt("%.2f", static_cast<double>(packed) / static_cast<double>(cyc[1])) << " |\n";
+      md << " | " << packed << " | " << fmt("%.2f", static_cast<double>(packed) / static_cast<double>(cyc[1]))
+         << " |\n";
     }
   }
   md << "\nLowest RLE speedup / limit: **" << fmt("%.3f", worst_sp) << "**.\n\n";
@@ -259,7 +264,8 @@ int main(int argc, char** argv) {
   if (rtl_check) {
     md << "## RTL check and simulation speed\n\nThe Verilated default build (`Vtern_default`) and the golden model "
           "(functional model + cycle model) on one image; every layer's RTL statistics record compared with the "
-          "cycle model.\n\n| workload | RTL cycles | RTL cycles/s | RTL images/s | golden images/s | reference images/s | "
+          "cycle model.\n\n| workload | RTL cycles | RTL cycles/s | RTL images/s | golden images/s | reference "
+          "images/s | "
           "layer record mismatches |\n|---|---|---|---|---|---|---|\n";
     RtlBackend<Vtern_default> rtl;
     GoldenBackend gold;
@@ -294,8 +300,8 @@ int main(int argc, char** argv) {
       mismatches += mm;
       const double rs = std::chrono::duration<double>(t1 - t0).count();
       md << "| " << wname << " | " << r.run_cycles << " | " << fmt("%.0f", r.run_cycles / rs) << " | "
-         << fmt("%.2f", 1.0 / rs) << " | " << fmt("%.2f", 1.0 / std::chrono::duration<double>(t2 - t1).count())
-         << " | " << fmt("%.1f", 1.0 / std::chrono::duration<double>(t3 - t2).count()) << " | " << mm << " |\n";
+         << fmt("%.2f", 1.0 / rs) << " | " << fmt("%.2f", 1.0 / std::chrono::duration<double>(t2 - t1).count()) << " | "
+         << fmt("%.1f", 1.0 / std::chrono::duration<double>(t3 - t2).count()) << " | " << mm << " |\n";
     }
     md << "\nSpeeds are wall-clock on a shared 2-core machine: compare them with each other, not across machines.\n";
     if (mismatches) {

@@ -57,7 +57,8 @@ void check_config(const HwConfig& hw) {
   if (!pow2(hw.max_conv_row) || hw.max_conv_row < 16 || hw.max_conv_row > 65536)
     bad("MaxConvRow must be a power of two, 16..65536");
   if (hw.acc_bits < 24 || hw.acc_bits > 48) bad("AccBits must be 24..48");
-  if (!pow2(hw.rq_units) || hw.rq_units > 8 || hw.cols % hw.rq_units != 0) bad("RqUnits must be 1, 2, 4 or 8 and divide Cols");
+  if (!pow2(hw.rq_units) || hw.rq_units > 8 || hw.cols % hw.rq_units != 0)
+    bad("RqUnits must be 1, 2, 4 or 8 and divide Cols");
   if ((hw.formats & 0x1f) == 0 || (hw.formats & ~0x1fu) != 0) bad("Formats must be a non-empty subset of 0x1f");
   if ((hw.mac_types & ~0x7fu) != 0 || ((hw.mac_types & 0x7f) == 0 && !hw.bitserial))
     bad("MacTypes must be a subset of 0x7f, non-empty unless BitSerial");
@@ -317,7 +318,8 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
         f = Format::kDense;
         cl.format_note = "binary weights have no zeros to skip: dense (1 bit per weight) is smallest";
       } else if (f == Format::kRleAligned && !r8_type) {
-        if (!ch.auto_format) fail(L, i, "format rle8 carries ternary and binary weights only, not " + to_string(L.wtype));
+        if (!ch.auto_format)
+          fail(L, i, "format rle8 carries ternary and binary weights only, not " + to_string(L.wtype));
         f = Format::kRle;
         cl.format_note = "rle8 carries ternary and binary weights only, not " + to_string(L.wtype);
       }
@@ -444,7 +446,8 @@ Program compile(const Model& m, const HwConfig& hw, const CompileOptions& opt) {
       if (static_cast<int64_t>(words.size()) > hw.cache_words - 2) {
         fail(L, i,
              "filter " + std::to_string(mm) + " needs " + std::to_string(words.size()) +
-                 " stream words, more than a weight-cache bank holds after its 2 header words (" + std::to_string(hw.cache_words - 2) + ")");
+                 " stream words, more than a weight-cache bank holds after its 2 header words (" +
+                 std::to_string(hw.cache_words - 2) + ")");
       }
       if (nz > 65535) fail(L, i, "more than 65535 non-zeros in one filter");
       cl.slot_nnz.push_back(nz);

@@ -112,8 +112,8 @@ struct CompiledLayer {
   int64_t dense_weights = 0;      // M * C * R * S (model shape)
   std::vector<int64_t> slot_nnz;  // per slot (pass * cols + column)
   std::vector<int64_t> slot_words;
-  int out_elem_bytes = 1;  // 1, or 4 for raw int32 outputs
-  int64_t out_bytes = 0;   // bytes of the stored output tensor region (holes included)
+  int out_elem_bytes = 1;   // 1, or 4 for raw int32 outputs
+  int64_t out_bytes = 0;    // bytes of the stored output tensor region (holes included)
   std::string format_note;  // why the automatic choice did not use the requested format (else empty)
 };
 
