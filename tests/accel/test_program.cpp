@@ -66,30 +66,35 @@ LayerChoice random_choice(std::mt19937_64& rng, const Layer& L, const HwConfig& 
   return c;
 }
 
+// A random model (small channel counts, half of them multiples of 8) with random per-layer choices that
+// compiles for `hw` (`random_balance`: filter sorting drawn too); false after 1000 models that do not fit.
+bool draw_program(std::mt19937_64& rng, const HwConfig& hw, bool random_balance, Model& m, Program& p) {
+  for (int tries = 0; tries < 1000; ++tries) {
+    RandomModelSpec spec;
+    spec.max_c = 16;
+    spec.max_m = 16;
+    spec.m_mult8 = 0.5;
+    m = random_model(rng, spec);
+    CompileOptions opt;
+    for (const Layer& L : m.layers) opt.layers.push_back(random_choice(rng, L, hw));
+    if (random_balance) opt.balance = rng() % 4 != 0;
+    try {
+      p = compile(m, hw, opt);
+      return true;
+    } catch (const CompileError&) {
+    }
+  }
+  return false;
+}
+
 TEST(Program, ExecMatchesReferenceOnRandomModels) {
   std::mt19937_64 rng(7);
   int layers_checked = 0, packed = 0, fcs = 0;
   for (int t = 0; t < 200; ++t) {
     const HwConfig hw = random_hw(rng);
     Model m;
-    CompileOptions opt;
     Program p;
-    for (int tries = 0;; ++tries) {
-      ASSERT_LT(tries, 1000);
-      RandomModelSpec spec;
-      spec.max_c = 16;
-      spec.max_m = 16;
-      spec.m_mult8 = 0.5;
-      m = random_model(rng, spec);
-      opt = {};
-      for (const Layer& L : m.layers) opt.layers.push_back(random_choice(rng, L, hw));
-      opt.balance = rng() % 4 != 0;
-      try {
-        p = compile(m, hw, opt);
-        break;
-      } catch (const CompileError&) {
-      }
-    }
+    ASSERT_TRUE(draw_program(rng, hw, true, m, p));
     const auto img = random_image(rng, m);
     place_input(p, img);
     std::vector<uint64_t> mem = p.image;
@@ -241,22 +246,8 @@ TEST(Program, CycleModelRecordsAddUp) {
   for (int t = 0; t < 60; ++t) {
     const HwConfig hw = random_hw(rng);
     Model m;
-    CompileOptions opt;
     Program p;
-    for (;;) {
-      RandomModelSpec spec;
-      spec.max_c = 16;
-      spec.max_m = 16;
-      spec.m_mult8 = 0.5;
-      m = random_model(rng, spec);
-      opt = {};
-      for (const Layer& L : m.layers) opt.layers.push_back(random_choice(rng, L, hw));
-      try {
-        p = compile(m, hw, opt);
-        break;
-      } catch (const CompileError&) {
-      }
-    }
+    ASSERT_TRUE(draw_program(rng, hw, false, m, p));
     place_input(p, random_image(rng, m));
     std::vector<uint64_t> mem = p.image;
     ASSERT_TRUE(execute(mem, p.prog_base, hw).ok);
