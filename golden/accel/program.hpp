@@ -28,7 +28,7 @@ struct HwConfig {
   bool bitserial = true;
   bool syq = true;    // SYQ per-kernel-position scales
   bool stats = true;  // per-layer statistics record and run counters
-  int rq_units = 8;   // shared requantisers: 1, 2, 4 or 8, dividing cols
+  int rq_units = 4;   // shared requantisers: 1, 2, 4 or 8, dividing cols
 
   int macs() const { return cols * lanes; }
   std::string describe() const;  // "8x8 pack1 ..." one line

@@ -145,7 +145,8 @@ module tern_colseq (
       cur_base_o   <= rowb_q + (32'(ix0_q) <<< lpix_i);
       cur_ix0_o    <= ix0_q;
       cur_rb_o     <= rb_q;
-      if (first_pl) grp_q_o[par_q*96+:96] <= hdr_q_i;
+      if (first_pl && !par_q) grp_q_o[0+:96] <= hdr_q_i;
+      if (first_pl && par_q) grp_q_o[96+:96] <= hdr_q_i;
     end
   end
 

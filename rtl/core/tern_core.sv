@@ -20,7 +20,7 @@ module tern_core #(
   parameter bit          BitSerial  = 1'b1,    // bit-serial datapath
   parameter bit          Syq        = 1'b1,    // SYQ per-kernel-position weight scales
   parameter bit          Stats      = 1'b1,    // per-layer record and run counters
-  parameter int unsigned RqUnits    = 8,       // shared requantisers: 1, 2, 4 or 8, dividing Cols
+  parameter int unsigned RqUnits    = 4,       // shared requantisers: 1, 2, 4 or 8, dividing Cols
   localparam int unsigned NumCtrs   = tern_pkg::NumCtrs
 ) (
   input  logic                  clk_i,

@@ -127,14 +127,24 @@ module tern_pool #(
   end
   always_ff @(posedge clk_i) begin
     if (p1_v) mx_q <= cur;
-    if (p1_v && p1_last) begin
-      for (int l = 0; l < Lanes; l++) asm_q[l*64+32'(p1_slot)*8+:8] <= cur[l*8+:8];
+    // byte slot p1_slot of every lane (decoded per slot: a computed part-select would become a shifter)
+    for (int j = 0; j < 8; j++) begin
+      if (p1_v && p1_last && p1_slot == 3'(j)) begin
+        for (int l = 0; l < Lanes; l++) asm_q[l*64+j*8+:8] <= cur[l*8+:8];
+      end
     end
     if (!run_i || (p1_v && p1_close)) amask_q <= '0;
     else if (p1_v && p1_last) amask_q[p1_slot] <= 1'b1;
   end
 
   // output buffer and serializer
+  logic [63:0]  ol_word;
+  logic [255:0] ck_word;
+  always_comb begin
+    ol_word = '0;
+    for (int l = 0; l < Lanes; l++) if (32'(ol_q) == l) ol_word = obuf_q[l*64+:64];
+    for (int j = 0; j < 8; j++) ck_word[j*32+:32] = {24'd0, ol_word[j*8+:8]};
+  end
   logic [15:0] ly;
   logic        ck_issue, lane_ok, ser_last;
   // a chunk closing in P1 takes the buffer at the end of this cycle
@@ -158,7 +168,11 @@ module tern_pool #(
     end
     if (p1_v && p1_close) begin
       obuf_q <= asm_q;
-      for (int l = 0; l < Lanes; l++) obuf_q[l*64+32'(p1_slot)*8+:8] <= cur[l*8+:8];
+      for (int j = 0; j < 8; j++) begin
+        if (p1_slot == 3'(j)) begin
+          for (int l = 0; l < Lanes; l++) obuf_q[l*64+j*8+:8] <= cur[l*8+:8];
+        end
+      end
       omask_q <= amask_q | (8'd1 << p1_slot);
       oy_q    <= p1_y;
       ox_q    <= p1_x;
@@ -168,7 +182,7 @@ module tern_pool #(
     ck_x_o    <= ox_q;
     ck_m_o    <= om_q;
     ck_mask_o <= omask_q;
-    for (int j = 0; j < 8; j++) ck_data_o[j*32+:32] <= {24'd0, obuf_q[32'(ol_q)*64+j*8+:8]};
+    ck_data_o <= ck_word;
   end
   assign done_o = !left_q && !p1_v && !ov_q && !ck_valid_o;
 endmodule : tern_pool

@@ -135,7 +135,7 @@ module tern_rq_pool #(
       for (int k = 0; k < Chunks; k++) begin
         if (32'(k_q) == k) begin
           a = acc_i[(k*RqUnits+u)*AccBits+:AccBits];
-          q = grp_q_i[(k*RqUnits+u)*192+32'(par_q)*96+:96];
+          q = par_q ? grp_q_i[(k*RqUnits+u)*192+96+:96] : grp_q_i[(k*RqUnits+u)*192+:96];
         end
       end
     end

@@ -16,7 +16,7 @@ module tern_top #(
   parameter bit          BitSerial  = 1'b1,    // bit-serial datapath
   parameter bit          Syq        = 1'b1,    // SYQ per-kernel-position weight scales
   parameter bit          Stats      = 1'b1,    // per-layer record and run counters
-  parameter int unsigned RqUnits    = 8        // shared requantisers (1, 2, 4 or 8, dividing Cols)
+  parameter int unsigned RqUnits    = 4        // shared requantisers (1, 2, 4 or 8, dividing Cols)
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,

@@ -110,21 +110,31 @@ module tern_writer #(
   logic [31:0]         wi;      // index of the word written (bytes), LOAD or chunk
   logic [15:0]         wy;
   always_comb begin
+    // channel j goes to byte (idx + j) mod 8 of the word: a byte rotation of the chunk (constant
+    // part-selects per rotation; computed ones would become shifters over the word)
     bdata = '0;
     bbe   = '0;
-    for (int j = 0; j < 8; j++) begin
-      if (cmask[j]) begin
-        bdata[(32'(idx[2:0]) + j) % 8 * 8+:8] = cdata[j*32+:8];
-        bbe[(32'(idx[2:0]) + j) % 8]          = 1'b1;
+    for (int r = 0; r < 8; r++) begin
+      if (idx[2:0] == 3'(r)) begin
+        for (int j = 0; j < 8; j++) begin
+          if (cmask[j]) begin
+            bdata[(r + j) % 8 * 8+:8] = cdata[j*32+:8];
+            bbe[(r + j) % 8]          = 1'b1;
+          end
+        end
       end
     end
     // raw: elements idx/.. as int32, two per word; word sub_q of the chunk
     rdata = '0;
     rbe   = '0;
-    for (int j = 0; j < 8; j++) begin
-      if (cmask[j] && ((32'(idx[0]) + j) >> 1) == 32'(sub_q)) begin
-        rdata[(32'(idx[0]) + j) % 2 * 32+:32] = cdata[j*32+:32];
-        rbe[(32'(idx[0]) + j) % 2 * 4+:4]     = 4'hf;
+    for (int r = 0; r < 2; r++) begin
+      if (32'(idx[0]) == r) begin
+        for (int j = 0; j < 8; j++) begin
+          if (cmask[j] && 2'((r + j) >> 1) == sub_q) begin
+            rdata[(r + j) % 2 * 32+:32] = cdata[j*32+:32];
+            rbe[(r + j) % 2 * 4+:4]     = 4'hf;
+          end
+        end
       end
     end
     wi = ld_valid_i ? ld_index_i : idx;
