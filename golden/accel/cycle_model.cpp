@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "golden/decomp/tern_decomp_dense8.hpp"
 #include "golden/decomp_model.hpp"
 
 namespace tern {
@@ -122,65 +123,6 @@ struct Fetch {
   }
 };
 
-// ---------------------------------------------------------------------------------------------- dense8
-// tern_decomp_dense8 (packed dense ternary/binary rows), control only.
-struct Dense8 {
-  bool run = false, err = false, tern = false, sv = false, wl = false;
-  uint32_t len = 0, idx = 0;
-  int ptr = 0;
-  struct Out {
-    bool valid, word_ready, busy, last;
-  };
-  Out eval(bool start, uint32_t row_len, int wtype, bool word_valid, bool word_last, bool go_ok_ext) const {
-    (void)word_last;
-    (void)go_ok_ext;
-    const bool final_e = idx + 8 == len;
-    const bool slot_end = tern ? ptr == 3 : ptr == 7;
-    const bool valid = run && sv;  // checked programs: no error
-    const bool fire = valid;
-    const bool cfg_ok = row_len != 0 && row_len % 8 == 0 &&
-                        (wtype == static_cast<int>(WeightType::kTernary) || wtype == static_cast<int>(WeightType::kBinary));
-    const bool go = start && !err && (!run || (fire && final_e));
-    Out o{};
-    o.valid = valid;
-    o.last = final_e;
-    o.busy = run;
-    o.word_ready = (go && cfg_ok) || (run && (!sv || (fire && slot_end && !final_e)));
-    (void)word_valid;
-    return o;
-  }
-  void tick(bool start, uint32_t row_len, int wtype, bool word_valid, bool word_last, bool clear) {
-    const Out o = eval(start, row_len, wtype, word_valid, word_last, true);
-    const bool final_e = idx + 8 == len;
-    const bool slot_end = tern ? ptr == 3 : ptr == 7;
-    const bool fire = o.valid;
-    const bool go = start && !err && (!run || (fire && final_e));
-    const bool load = word_valid && o.word_ready;
-    if (clear) {
-      run = err = sv = false;
-      return;
-    }
-    const bool cfg_ok = row_len != 0 && row_len % 8 == 0;
-    if (go) {
-      run = cfg_ok;
-      sv = load;
-      len = row_len;
-      idx = 0;
-      ptr = 0;
-      tern = wtype == static_cast<int>(WeightType::kTernary);
-    } else {
-      if (fire && final_e) run = false;
-      if (load) sv = true;
-      else if (fire && slot_end) sv = false;
-      if (fire) {
-        idx += 8;
-        ptr = slot_end ? 0 : ptr + 1;
-      }
-    }
-    if (load) wl = word_last;
-  }
-};
-
 // ---------------------------------------------------------------------------------------------- column
 // One column: tern_feed, the decompressor, tern_colseq and the entry pipeline's group-end tokens.
 struct Column {
@@ -199,7 +141,7 @@ struct Column {
   std::deque<std::pair<uint64_t, bool>> fifo;
   // decompressor
   std::unique_ptr<DecompModel> dec;
-  Dense8 d8;
+  Dense8Model d8;
   // row sequencer (tern_colseq)
   int pass = 0, gy = 0, gx = 0, plane = 0, out = 0, pend = 0;
   bool left = true, cur_lastpl = false;
@@ -223,20 +165,12 @@ struct Column {
       din.word_last = fifo.front().second;
     }
     din.ready = true;
-    if (pack) {
-      const auto p = d8.eval(false, row_len, wtype, din.word_valid, din.word_last, true);
-      dvalid = p.valid;
-      dlast = p.last;
-      dempty = false;
-      dbusy = p.busy;
-    } else {
-      const DecompOut p = dec->eval(din);
-      if (p.err) throw std::runtime_error("cycle model: decompressor error in a checked program");
-      dvalid = p.valid;
-      dlast = p.last;
-      dempty = p.empty;
-      dbusy = p.busy;
-    }
+    const DecompOut p = pack ? d8.eval(din) : dec->eval(din);
+    if (p.err) throw std::runtime_error("cycle model: decompressor error in a checked program");
+    dvalid = p.valid;
+    dlast = p.last;
+    dempty = p.empty;
+    dbusy = p.busy;
     hdr_ok = (fs == kRow || fs == kWait) && fpass == pass;
     grp_ok = plane != 0 || out != 2;
     start = left && (!dbusy || (dvalid && dlast)) && hdr_ok && grp_ok;
@@ -258,8 +192,8 @@ struct Column {
     din.start = start;
     bool word_ready;
     if (pack) {
-      word_ready = d8.eval(start, row_len, wtype, din.word_valid, din.word_last, true).word_ready;
-      d8.tick(start, row_len, wtype, din.word_valid, din.word_last, false);
+      word_ready = d8.eval(din).word_ready;
+      d8.tick(din);
     } else {
       word_ready = dec->eval(din).word_ready;
       dec->tick(din);
