@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "golden/core/tern_fetch.hpp"
 #include "golden/decomp/tern_decomp_dense8.hpp"
 #include "golden/decomp_model.hpp"
 
@@ -35,91 +36,38 @@ struct WritePort {
 };
 
 // ---------------------------------------------------------------------------------------------- fetcher
-// tern_fetch with an ideal memory.
-struct Fetch {
-  enum State { kIdle, kHead, kRow, kWait } state = kIdle;
-  uint64_t addr = 0;
-  int slot = 0, num = 0, col = 0, bank = 0, issued = 0, cols = 1;
-  int64_t rows_req = 0, rsp_cnt = 0, rw = 0;
-  std::vector<uint8_t> full;  // [2c + b]
+// tern_fetch (golden/core/tern_fetch) with an ideal memory: every request accepted, answered next cycle.
+struct IdealFetch {
+  FetchModel f;
   bool rsp_pending = false;
   uint64_t rsp_data = 0;
   uint64_t bytes = 0;
 
-  void start(uint64_t base, int n, int c) {
-    cols = c;
-    full.assign(static_cast<size_t>(2 * c), 0);
-    state = n == 0 ? kIdle : kHead;
-    addr = base;
-    slot = col = bank = issued = 0;
-    rows_req = rsp_cnt = 0;
-    num = n;
+  IdealFetch(int cols, int cache_words) : f(cols, cache_words) {}
+  // start_i in the cycle before RUN's first
+  void start(uint64_t base, int n) {
+    FetchIn in;
+    in.start = true;
+    in.base = static_cast<uint32_t>(base);
+    in.num = static_cast<uint32_t>(n);
+    f.tick(in);
   }
-  bool busy() const { return state != kIdle; }
-  void step(const std::vector<uint64_t>& mem, const std::vector<uint8_t>& release) {
-    const bool rsp_valid = rsp_pending;
-    const uint64_t data = rsp_data;
-    const bool bfull = full[static_cast<size_t>(2 * col + bank)];
-    const bool fin = state == kRow && rsp_valid && rsp_cnt == rw + 1;
-    bool req = false;
-    State ns = state;
-    int nissued = issued, nslot = slot, ncol = col, nbank = bank;
-    int64_t nrows = rows_req, nrsp = rsp_cnt, nrw = rw;
-    std::vector<uint8_t> nfull(full.size());
-    for (size_t i = 0; i < full.size(); ++i) nfull[i] = full[i] && !release[i];
-    switch (state) {
-      case kIdle: break;
-      case kHead:
-        if (!bfull && issued != 2) {
-          req = true;
-          ++nissued;
-        }
-        if (rsp_valid && rsp_cnt == 0) {
-          nrw = static_cast<int64_t>(data & 0xffff);
-          ns = kRow;  // checked programs: the header is valid
-        }
-        break;
-      case kRow:
-        if (issued != 2) {
-          req = true;
-          ++nissued;
-        } else if (rows_req != rw) {
-          req = true;
-          ++nrows;
-        }
-        if (fin) {
-          nfull[static_cast<size_t>(2 * col + bank)] = 1;
-          nslot = slot + 1;
-          nissued = 0;
-          nrows = 0;
-          nrsp = 0;
-          if (col == cols - 1) {
-            ncol = 0;
-            nbank = !bank;
-          } else {
-            ncol = col + 1;
-          }
-          ns = (slot + 1 == num) ? kIdle : kHead;
-        }
-        break;
-      case kWait: break;
-    }
-    if (rsp_valid && !fin) ++nrsp;
-    rsp_pending = req;
-    if (req) {
-      rsp_data = mem.at(addr / 8);
-      addr += 8;
+  bool busy() const { return f.busy(); }
+  bool full(int i) const { return (f.full() >> i) & 1u; }
+  void step(const std::vector<uint64_t>& mem, uint64_t release) {
+    FetchIn in;
+    in.req_ready = true;
+    in.rsp_valid = rsp_pending;
+    in.rsp_data = rsp_data;
+    in.release = release;
+    const FetchOut o = f.eval(in);
+    if (o.err) throw std::runtime_error("cycle model: weight block header error in a checked program");
+    f.tick(in);
+    rsp_pending = o.req_valid;
+    if (o.req_valid) {
+      rsp_data = mem.at(o.req_addr / 8);
       bytes += 8;
     }
-    state = ns;
-    issued = nissued;
-    slot = nslot;
-    col = ncol;
-    bank = nbank;
-    rows_req = nrows;
-    rsp_cnt = nrsp;
-    rw = nrw;
-    full = nfull;
   }
 };
 
@@ -187,7 +135,7 @@ struct Column {
     return 4;
   }
 
-  void tick(const std::vector<uint64_t>& mem, const std::vector<uint8_t>& full, bool drained) {
+  void tick(const std::vector<uint64_t>& mem, const std::array<bool, 2>& full, bool drained) {
     // decompressor with the start decision
     din.start = start;
     bool word_ready;
@@ -206,7 +154,7 @@ struct Column {
     lastg = {lastg_d, lastg[0], lastg[1], lastg[2]};
     // feeder (uses the row sequencer's registers before this edge)
     const bool last_started = !left || pass != fpass;
-    const bool full_now = fpass < passes && full.at(static_cast<size_t>(fpass & 1));
+    const bool full_now = fpass < passes && full[static_cast<size_t>(fpass & 1)];
     const bool last_word = w == rw - 1, last_rep = rep == reps - 1;
     FState nfs = fs;
     bool re = false;
@@ -382,8 +330,8 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
     for (int j = 0; j < k.passes; ++j) k.blk.push_back(slot_addr[static_cast<size_t>(j * C + c)]);
   }
 
-  Fetch fetch;
-  fetch.start(d.wgt_addr, d.M, C);
+  IdealFetch fetch(C, hw.cache_words);
+  fetch.start(d.wgt_addr, d.M);
   Writer wr;
   wr.store = d.store_output;
   wr.raw = d.out_mode == hw::OutRaw;
@@ -418,12 +366,12 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
     const bool rq_done = !q_left && !infl[0] && !infl[1] && !infl[2];
     // columns
     for (auto& k : cols) k.comb();
-    std::vector<uint8_t> release(static_cast<size_t>(2 * C), 0);
+    uint64_t release = 0;
     int n_left = 0;
     for (const auto& k : cols) n_left += k.left;
     for (int c = 0; c < C; ++c) {
       const Column& k = cols[static_cast<size_t>(c)];
-      if (k.release_now()) release[static_cast<size_t>(2 * c + k.release_bank())] = 1;
+      if (k.release_now()) release |= uint64_t{1} << (2 * c + k.release_bank());
       ++res.st[k.state_class(n_left - (k.left ? 1 : 0) > 0, barrier_ok)];
       if (k.dvalid && !k.dempty) res.entries += k.pack ? 8 : 1;
     }
@@ -434,7 +382,7 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
     // ---- edges
     for (int c = 0; c < C; ++c) {
       Column& k = cols[static_cast<size_t>(c)];
-      std::vector<uint8_t> f{fetch.full[static_cast<size_t>(2 * c)], fetch.full[static_cast<size_t>(2 * c + 1)]};
+      const std::array<bool, 2> f{fetch.full(2 * c), fetch.full(2 * c + 1)};
       k.tick(mem, f, last_issue && act[static_cast<size_t>(c)]);
     }
     fetch.step(mem, release);
