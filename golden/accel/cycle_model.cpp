@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "golden/core/tern_fetch.hpp"
+#include "golden/core/tern_writer.hpp"
 #include "golden/decomp/tern_decomp_dense8.hpp"
 #include "golden/decomp_model.hpp"
 
@@ -16,7 +17,6 @@ namespace tern {
 namespace {
 
 constexpr int kWDepth = 8;   // writer chunk FIFO (tern_core WDepth)
-constexpr int kStDepth = 4;  // writer store FIFO
 
 int popcount8(uint32_t v) {
   int n = 0;
@@ -239,57 +239,42 @@ struct PhaseResult {
 };
 
 // ---------------------------------------------------------------------------------------------- writer
-struct Chunk {
-  int64_t idx = 0;  // element index of the first channel
-  uint32_t mask = 0;
-};
-// tern_writer (chunk FIFO, register stage, store FIFO) and the ideal memory's write port.
-struct Writer {
-  bool store = false, raw = false;
-  std::deque<Chunk> ck;
-  int sub = 0;
-  bool w_v = false, w_mem = false;
-  int w_bytes = 0;
-  std::deque<int> st;  // store FIFO: bytes written by each word
-  uint64_t bytes = 0;
+// tern_writer (golden/core/tern_writer) storing into the ideal memory (every store accepted at once). The
+// chunks carry no data and the banks are not written: neither changes the timing.
+struct IdealWriter {
+  WriterModel w;
+  WriterIn in;
   WritePort port;
+  uint64_t bytes = 0;
 
-  static int nwords(const Chunk& c) {
-    int nch = 0;
-    for (int j = 0; j < 8; ++j)
-      if ((c.mask >> j) & 1u) nch = j;
-    return (nch + static_cast<int>(c.idx & 1)) >> 1;
+  IdealWriter(const HwConfig& hw, const Pitch& pout, bool store, bool raw) : w(hw.lanes, hw.bank_bytes, kWDepth) {
+    in.store = store;
+    in.raw = raw;
+    in.lpix = pout.lpix;
+    in.lrow = pout.lrow;
+    in.st_ready = true;
   }
-  static int raw_bytes(const Chunk& c, int s) {
-    int n = 0;
-    for (int j = 0; j < 8; ++j)
-      if (((c.mask >> j) & 1u) && ((static_cast<int>(c.idx & 1) + j) >> 1) == s) n += 4;
-    return n;
-  }
-  int count() const { return static_cast<int>(ck.size()); }
-  bool idle() const { return ck.empty() && !w_v && st.empty(); }
-  bool done() const { return idle() && port.out == 0; }
+  int count() const { return w.ck_count(); }
+  bool idle() const { return w.idle(); }
   // One cycle; `push` = a chunk enters the FIFO at the edge.
-  void step(const Chunk* push) {
-    const bool fire = !st.empty();  // the memory accepts at once
-    const bool cv = !ck.empty();
-    const bool st_room = !store || static_cast<int>(st.size()) + (w_v && w_mem ? 1 : 0) < kStDepth;
-    const bool pop = cv && st_room && (!raw || sub == nwords(ck.front()));
-    const int bytes_now = (cv && st_room) ? (raw ? raw_bytes(ck.front(), sub) : popcount8(ck.front().mask)) : 0;
-    port.step(fire);
-    if (fire) {
-      bytes += static_cast<uint64_t>(st.front());
-      st.pop_front();
-    }
-    if (w_v && w_mem) st.push_back(w_bytes);
-    if (cv && st_room && raw) sub = (sub == nwords(ck.front())) ? 0 : sub + 1;
-    w_v = cv && st_room;
-    w_mem = cv && st_room && store;
-    w_bytes = bytes_now;
-    if (pop) ck.pop_front();
-    if (push) ck.push_back(*push);
+  void step(const WriterChunk* push) {
+    in.ck_valid = push != nullptr;
+    if (push) in.ck = *push;
+    const WriterOut o = w.eval(in);
+    port.step(o.st_valid);
+    if (o.st_valid) bytes += static_cast<uint64_t>(popcount8(static_cast<uint32_t>(o.st_strb)));
+    w.tick(in);
   }
 };
+// A chunk of output pixel (y, x) from channel m.
+WriterChunk chunk_of(int64_t y, int64_t x, int64_t m, uint32_t mask) {
+  WriterChunk c;
+  c.y = static_cast<uint32_t>(y);
+  c.x = static_cast<uint32_t>(x);
+  c.m = static_cast<uint32_t>(m);
+  c.mask = mask;
+  return c;
+}
 
 // ---------------------------------------------------------------------------------------------- RUN
 PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, const HwConfig& hw,
@@ -332,14 +317,12 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
 
   IdealFetch fetch(C, hw.cache_words);
   fetch.start(d.wgt_addr, d.M);
-  Writer wr;
-  wr.store = d.store_output;
-  wr.raw = d.out_mode == hw::OutRaw;
+  IdealWriter wr(hw, pout, d.store_output, d.out_mode == hw::OutRaw);
   // requantiser pool (tern_rq_pool)
   int q_pass = 0, q_gy = 0, q_gx = 0, q_l = 0, q_k = 0;
   bool q_busy = false;
   std::array<bool, 3> infl{};
-  std::array<Chunk, 3> infl_ck{};
+  std::array<WriterChunk, 3> infl_ck{};
   const int chunks = C / U;
 
   for (uint64_t cyc = 0;; ++cyc) {
@@ -387,12 +370,11 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
     }
     fetch.step(mem, release);
     // chunk leaving the requantisers this cycle enters the writer at the edge
-    const Chunk* push = infl[2] ? &infl_ck[2] : nullptr;
-    const Chunk pushed = infl_ck[2];
-    wr.step(push ? &pushed : nullptr);
+    const WriterChunk pushed = infl_ck[2];
+    wr.step(infl[2] ? &pushed : nullptr);
     infl_ck[2] = infl_ck[1];
     infl_ck[1] = infl_ck[0];
-    infl_ck[0] = Chunk{pout.index(y, q_gx, int64_t{q_pass} * C + int64_t{q_k} * U), mask};
+    infl_ck[0] = chunk_of(y, q_gx, int64_t{q_pass} * C + int64_t{q_k} * U, mask);
     infl = {issue && chunk, infl[0], infl[1]};
     if (issue) {
       q_busy = !last_issue;
@@ -430,8 +412,7 @@ PhaseResult simulate_pool(const Descriptor& d, const HwConfig& hw) {
   PhaseResult res;
   const int L = hw.lanes;
   const Pitch pout = pitch_of(d.M, d.F);
-  Writer wr;
-  wr.store = d.store_output;
+  IdealWriter wr(hw, pout, d.store_output, false);
   int gy = 0, gx = 0, c = 0, r = 0, s = 0;
   bool left = true;
   bool p1_v = false, p1_close = false, p1_last = false;
@@ -439,7 +420,7 @@ PhaseResult simulate_pool(const Descriptor& d, const HwConfig& hw) {
   uint32_t amask = 0, omask = 0;
   bool ov = false, ck_valid = false;
   int ol = 0, oy = 0, ox = 0, om = 0;
-  Chunk ck_out{};
+  WriterChunk ck_out{};
   for (uint64_t cyc = 0;; ++cyc) {
     if (cyc > (uint64_t{1} << 36)) throw std::runtime_error("cycle model: POOL does not finish");
     res.cycles = cyc + 1;
@@ -456,7 +437,7 @@ PhaseResult simulate_pool(const Descriptor& d, const HwConfig& hw) {
     // edges: writer takes the registered chunk
     wr.step(ck_valid ? &ck_out : nullptr);
     ck_valid = ck_issue;
-    if (ck_issue) ck_out = Chunk{pout.index(ly, ox, om), omask};
+    if (ck_issue) ck_out = chunk_of(ly, ox, om, omask);
     if (ov && (ck_issue || !lane_ok)) {
       ol = ser_last ? 0 : ol + 1;
       if (ser_last) ov = false;
