@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "golden/core/tern_fetch.hpp"
+#include "golden/core/tern_stats.hpp"
 #include "golden/core/tern_writer.hpp"
 #include "golden/decomp/tern_decomp_dense8.hpp"
 #include "golden/decomp_model.hpp"
@@ -16,7 +17,7 @@ namespace tern {
 
 namespace {
 
-constexpr int kWDepth = 8;   // writer chunk FIFO (tern_core WDepth)
+constexpr int kWDepth = 8;  // writer chunk FIFO (tern_core WDepth)
 
 int popcount8(uint32_t v) {
   int n = 0;
@@ -41,7 +42,6 @@ struct IdealFetch {
   FetchModel f;
   bool rsp_pending = false;
   uint64_t rsp_data = 0;
-  uint64_t bytes = 0;
 
   IdealFetch(int cols, int cache_words) : f(cols, cache_words) {}
   // start_i in the cycle before RUN's first
@@ -54,7 +54,8 @@ struct IdealFetch {
   }
   bool busy() const { return f.busy(); }
   bool full(int i) const { return (f.full() >> i) & 1u; }
-  void step(const std::vector<uint64_t>& mem, uint64_t release) {
+  // One cycle; returns the bytes read.
+  int step(const std::vector<uint64_t>& mem, uint64_t release) {
     FetchIn in;
     in.req_ready = true;
     in.rsp_valid = rsp_pending;
@@ -64,10 +65,8 @@ struct IdealFetch {
     if (o.err) throw std::runtime_error("cycle model: weight block header error in a checked program");
     f.tick(in);
     rsp_pending = o.req_valid;
-    if (o.req_valid) {
-      rsp_data = mem.at(o.req_addr / 8);
-      bytes += 8;
-    }
+    if (o.req_valid) rsp_data = mem.at(o.req_addr / 8);
+    return o.req_valid ? 8 : 0;
   }
 };
 
@@ -232,10 +231,14 @@ struct Column {
   }
 };
 
+// RUN/POOL: its cycles and its share of the record, summed with tern_stats' own per-cycle increments.
 struct PhaseResult {
-  uint64_t cycles = 0, entries = 0, groups = 0;
-  uint64_t st[5] = {0, 0, 0, 0, 0};
-  uint64_t bytes_read = 0, bytes_written = 0;
+  uint64_t cycles = 0;
+  StatsModel::Words rec{};
+  void count(const StatsIn& in, int cols) {
+    const auto inc = StatsModel::increments(in, cols);
+    for (size_t w = 0; w < rec.size(); ++w) rec[w] += inc[w];
+  }
 };
 
 // ---------------------------------------------------------------------------------------------- writer
@@ -245,7 +248,6 @@ struct IdealWriter {
   WriterModel w;
   WriterIn in;
   WritePort port;
-  uint64_t bytes = 0;
 
   IdealWriter(const HwConfig& hw, const Pitch& pout, bool store, bool raw) : w(hw.lanes, hw.bank_bytes, kWDepth) {
     in.store = store;
@@ -256,14 +258,14 @@ struct IdealWriter {
   }
   int count() const { return w.ck_count(); }
   bool idle() const { return w.idle(); }
-  // One cycle; `push` = a chunk enters the FIFO at the edge.
-  void step(const WriterChunk* push) {
+  // One cycle; `push` = a chunk enters the FIFO at the edge. Returns the bytes written (strobes).
+  int step(const WriterChunk* push) {
     in.ck_valid = push != nullptr;
     if (push) in.ck = *push;
     const WriterOut o = w.eval(in);
     port.step(o.st_valid);
-    if (o.st_valid) bytes += static_cast<uint64_t>(popcount8(static_cast<uint32_t>(o.st_strb)));
     w.tick(in);
+    return o.st_valid ? popcount8(static_cast<uint32_t>(o.st_strb)) : 0;
   }
 };
 // A chunk of output pixel (y, x) from channel m.
@@ -350,15 +352,18 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
     // columns
     for (auto& k : cols) k.comb();
     uint64_t release = 0;
+    StatsIn sin;  // the columns' reports to tern_stats
+    sin.layer_on = sin.run = true;
     int n_left = 0;
     for (const auto& k : cols) n_left += k.left;
     for (int c = 0; c < C; ++c) {
       const Column& k = cols[static_cast<size_t>(c)];
       if (k.release_now()) release |= uint64_t{1} << (2 * c + k.release_bank());
-      ++res.st[k.state_class(n_left - (k.left ? 1 : 0) > 0, barrier_ok)];
-      if (k.dvalid && !k.dempty) res.entries += k.pack ? 8 : 1;
+      const int cls = k.state_class(n_left - (k.left ? 1 : 0) > 0, barrier_ok);
+      sin.st[static_cast<size_t>(c)] = static_cast<uint8_t>(1u << cls);
+      sin.codes[static_cast<size_t>(c)] = static_cast<uint8_t>(k.dvalid && !k.dempty ? (k.pack ? 8 : 1) : 0);
     }
-    if (last_issue) ++res.groups;
+    sin.group = last_issue;
     // the phase ends on this cycle's registers (tern_seq: run_done && no write outstanding or requested)
     const bool finished = rq_done && wr.idle() && !fetch.busy() && wr.port.out == 0;
 
@@ -368,10 +373,11 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
       const std::array<bool, 2> f{fetch.full(2 * c), fetch.full(2 * c + 1)};
       k.tick(mem, f, last_issue && act[static_cast<size_t>(c)]);
     }
-    fetch.step(mem, release);
+    sin.rd_bytes = fetch.step(mem, release);
     // chunk leaving the requantisers this cycle enters the writer at the edge
     const WriterChunk pushed = infl_ck[2];
-    wr.step(infl[2] ? &pushed : nullptr);
+    sin.wr_bytes = wr.step(infl[2] ? &pushed : nullptr);
+    res.count(sin, C);
     infl_ck[2] = infl_ck[1];
     infl_ck[1] = infl_ck[0];
     infl_ck[0] = chunk_of(y, q_gx, int64_t{q_pass} * C + int64_t{q_k} * U, mask);
@@ -402,8 +408,6 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
     }
     if (finished) break;
   }
-  res.bytes_read = fetch.bytes;
-  res.bytes_written = wr.bytes;
   return res;
 }
 
@@ -435,7 +439,10 @@ PhaseResult simulate_pool(const Descriptor& d, const HwConfig& hw) {
     const bool done = !left && !p1_v && !ov && !ck_valid;
     const bool finished = done && wr.idle() && wr.port.out == 0;
     // edges: writer takes the registered chunk
-    wr.step(ck_valid ? &ck_out : nullptr);
+    StatsIn sin;
+    sin.layer_on = sin.run = true;
+    sin.wr_bytes = wr.step(ck_valid ? &ck_out : nullptr);
+    res.count(sin, hw.cols);
     ck_valid = ck_issue;
     if (ck_issue) ck_out = chunk_of(ly, ox, om, omask);
     if (ov && (ck_issue || !lane_ok)) {
@@ -484,7 +491,6 @@ PhaseResult simulate_pool(const Descriptor& d, const HwConfig& hw) {
     }
     if (finished) break;
   }
-  res.bytes_written = wr.bytes;
   return res;
 }
 
@@ -516,14 +522,10 @@ std::vector<LayerStats> predict_cycles(const std::vector<uint64_t>& mem, uint32_
     LayerStats s;
     s.w[hw::StCycles] = cycles;
     s.w[hw::StRunCycles] = pr.cycles;
-    s.w[hw::StEntries] = pr.entries;
-    s.w[hw::StGroups] = pr.groups;
-    s.w[hw::StStallFetch] = pr.st[1];
-    s.w[hw::StStallBalance] = pr.st[2];
-    s.w[hw::StStallOut] = pr.st[3];
-    s.w[hw::StStallDec] = pr.st[4];
-    s.w[hw::StBytesRead] = bytes_read + pr.bytes_read;
-    s.w[hw::StBytesWritten] = pr.bytes_written;
+    for (unsigned w : {hw::StEntries, hw::StGroups, hw::StStallFetch, hw::StStallBalance, hw::StStallOut,
+                       hw::StStallDec, hw::StBytesWritten})
+      s.w[w] = pr.rec[w];
+    s.w[hw::StBytesRead] = bytes_read + pr.rec[hw::StBytesRead];
     out.push_back(s);
   }
   return out;
