@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "golden/core/tern_fetch.hpp"
+#include "golden/core/tern_mem_arb.hpp"
 #include "golden/core/tern_stats.hpp"
 #include "golden/core/tern_writer.hpp"
 #include "golden/decomp/tern_decomp_dense8.hpp"
@@ -26,13 +27,20 @@ int popcount8(uint32_t v) {
 }
 
 // ---------------------------------------------------------------------------------------------- memory
-// Ideal memory seen by the engine's write port: a write fired now is answered next cycle.
+// The engine's write port: tern_mem_arb (golden/core/tern_mem_arb) in front of an ideal memory that accepts a
+// store at once and answers it next cycle; the sequencer ends the phase when no write is outstanding.
 struct WritePort {
-  int out = 0;      // outstanding writes
-  int rsp_due = 0;  // responses this cycle
+  MemArbModel arb;
+  MemArbIn in;
+  WritePort() {
+    in.active = true;
+    in.wr_req_ready = true;
+  }
+  uint32_t out() const { return arb.wr_out(); }
   void step(bool fire) {
-    out += (fire ? 1 : 0) - (rsp_due && out ? 1 : 0);
-    rsp_due = fire ? 1 : 0;
+    in.c_wr_valid = fire;
+    arb.tick(in);
+    in.wr_rsp_valid = fire;
   }
 };
 
@@ -365,7 +373,7 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
     }
     sin.group = last_issue;
     // the phase ends on this cycle's registers (tern_seq: run_done && no write outstanding or requested)
-    const bool finished = rq_done && wr.idle() && !fetch.busy() && wr.port.out == 0;
+    const bool finished = rq_done && wr.idle() && !fetch.busy() && wr.port.out() == 0;
 
     // ---- edges
     for (int c = 0; c < C; ++c) {
@@ -437,7 +445,7 @@ PhaseResult simulate_pool(const Descriptor& d, const HwConfig& hw) {
     const bool obuf_free = !(p1_v && p1_close) && (!ov || (ser_last && (ck_issue || !lane_ok)));
     const bool issue = left && (!close || obuf_free);
     const bool done = !left && !p1_v && !ov && !ck_valid;
-    const bool finished = done && wr.idle() && wr.port.out == 0;
+    const bool finished = done && wr.idle() && wr.port.out() == 0;
     // edges: writer takes the registered chunk
     StatsIn sin;
     sin.layer_on = sin.run = true;
