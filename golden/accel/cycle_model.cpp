@@ -1,12 +1,14 @@
 // Engine v2 cycle model: fixed phase lengths in closed form and a register-level simulation of RUN and
-// POOL, mirroring rtl/core/tern_{fetch,feed,colseq,column,rq_pool,pool,writer,seq}.sv.
+// POOL, mirroring rtl/core/tern_{fetch,feed,colseq,column,rq_pool,pool,writer,seq}.sv. The blocks with a
+// C++ twin of their own (golden/core/tern_{fetch,feed,writer,stats,mem_arb}, golden/decomp/) run here as they
+// are; the row sequencer, the requantiser pool and the pooling unit are modelled inline.
 #include "golden/accel/cycle_model.hpp"
 
 #include <array>
-#include <deque>
 #include <memory>
 #include <stdexcept>
 
+#include "golden/core/tern_feed.hpp"
 #include "golden/core/tern_fetch.hpp"
 #include "golden/core/tern_mem_arb.hpp"
 #include "golden/core/tern_stats.hpp"
@@ -61,14 +63,18 @@ struct IdealFetch {
     f.tick(in);
   }
   bool busy() const { return f.busy(); }
-  bool full(int i) const { return (f.full() >> i) & 1u; }
-  // One cycle; returns the bytes read.
-  int step(const std::vector<uint64_t>& mem, uint64_t release) {
+  FetchIn inputs(uint64_t release) const {
     FetchIn in;
     in.req_ready = true;
     in.rsp_valid = rsp_pending;
     in.rsp_data = rsp_data;
     in.release = release;
+    return in;
+  }
+  FetchOut eval(uint64_t release) const { return f.eval(inputs(release)); }
+  // One cycle; returns the bytes read.
+  int step(const std::vector<uint64_t>& mem, uint64_t release) {
+    const FetchIn in = inputs(release);
     const FetchOut o = f.eval(in);
     if (o.err) throw std::runtime_error("cycle model: weight block header error in a checked program");
     f.tick(in);
@@ -86,14 +92,10 @@ struct Column {
   int64_t reps = 0;
   bool pack = false;
   uint32_t row_len = 0;
-  std::vector<uint64_t> blk;  // per pass: address of the block's header word 0
-  // feeder (tern_feed)
-  enum FState { kIdle, kHead0, kHead1, kRow, kWait } fs = kIdle;
-  int fpass = 0;
-  int64_t rep = 0, w = 0, rw = 0;
-  bool rd = false, rd_last = false, head0 = false;
-  uint64_t rdata = 0;
-  std::deque<std::pair<uint64_t, bool>> fifo;
+  // feeder (golden/core/tern_feed): its inputs (layer constants set once) and outputs of this cycle
+  FeedModel fd{4};
+  FeedIn fin;
+  FeedOut fo;
   // decompressor
   std::unique_ptr<DecompModel> dec;
   Dense8Model d8;
@@ -107,18 +109,17 @@ struct Column {
   // combinational results of one cycle
   DecompIn din;
   bool dvalid = false, dlast = false, dempty = false, dbusy = false, start = false;
-  bool can_read = false, hdr_ok = false, grp_ok = false;
+  bool hdr_ok = false, grp_ok = false;
 
   void comb() {
+    fo = fd.eval(fin);
     din = DecompIn{};
     din.row_len = row_len;
     din.code_bits = code_bits;
     din.wtype = wtype;
-    din.word_valid = !fifo.empty();
-    if (!fifo.empty()) {
-      din.word = fifo.front().first;
-      din.word_last = fifo.front().second;
-    }
+    din.word_valid = fo.word_valid;
+    din.word = fo.word;
+    din.word_last = fo.word_last;
     din.ready = true;
     const DecompOut p = pack ? d8.eval(din) : dec->eval(din);
     if (p.err) throw std::runtime_error("cycle model: decompressor error in a checked program");
@@ -126,13 +127,10 @@ struct Column {
     dlast = p.last;
     dempty = p.empty;
     dbusy = p.busy;
-    hdr_ok = (fs == kRow || fs == kWait) && fpass == pass;
+    hdr_ok = fo.hdr_valid && static_cast<int>(fo.pass) == pass;
     grp_ok = plane != 0 || out != 2;
     start = left && (!dbusy || (dvalid && dlast)) && hdr_ok && grp_ok;
-    can_read = fs == kRow && static_cast<int>(fifo.size()) + (rd ? 1 : 0) < 2;
   }
-  bool release_now() const { return can_read && w == rw - 1 && rep == reps - 1; }
-  int release_bank() const { return fpass & 1; }
   // statistics class: 0 entry, 1 fetch, 2 balance, 3 out, 4 dec
   int state_class(bool others_left, bool barrier_ok) const {
     if (dvalid) return 0;
@@ -142,7 +140,8 @@ struct Column {
     return 4;
   }
 
-  void tick(const std::vector<uint64_t>& mem, const std::array<bool, 2>& full, bool drained) {
+  // `f`: the fetcher's outputs this cycle (cache write bus, full banks); column index c.
+  void tick(const FetchOut& f, int c, bool drained) {
     // decompressor with the start decision
     din.start = start;
     bool word_ready;
@@ -153,65 +152,20 @@ struct Column {
       word_ready = dec->eval(din).word_ready;
       dec->tick(din);
     }
-    const bool pop = din.word_valid && word_ready;
     // group-end tokens
     const bool lastg_d = dvalid && dlast && cur_lastpl;
     const bool done_now = done_grp;
     done_grp = lastg[3];
     lastg = {lastg_d, lastg[0], lastg[1], lastg[2]};
-    // feeder (uses the row sequencer's registers before this edge)
-    const bool last_started = !left || pass != fpass;
-    const bool full_now = fpass < passes && full[static_cast<size_t>(fpass & 1)];
-    const bool last_word = w == rw - 1, last_rep = rep == reps - 1;
-    FState nfs = fs;
-    bool re = false;
-    int64_t raddr = 0;
-    switch (fs) {
-      case kIdle:
-        if (full_now) {
-          re = true;
-          raddr = 0;
-          nfs = kHead0;
-        }
-        break;
-      case kHead0:
-        re = true;
-        raddr = 1;
-        nfs = kHead1;
-        break;
-      case kHead1: nfs = kRow; break;
-      case kRow:
-        if (can_read) {
-          re = true;
-          raddr = w + 2;
-          if (last_word && last_rep) nfs = kWait;
-        }
-        break;
-      case kWait:
-        if (last_started) nfs = kIdle;
-        break;
-    }
-    // FIFO: pop what the decompressor took, push the read of the previous cycle
-    if (pop) fifo.pop_front();
-    if (rd) fifo.emplace_back(rdata, rd_last);
-    if (head0) rw = static_cast<int64_t>(rdata & 0xffff);
-    rd_last = can_read && last_word;
-    if (fs == kHead1) {
-      rep = 0;
-      w = 0;
-    } else if (can_read) {
-      if (last_word) {
-        w = 0;
-        ++rep;
-      } else {
-        ++w;
-      }
-    }
-    rd = can_read;
-    head0 = fs == kIdle && nfs == kHead0;
-    if (re) rdata = mem.at(blk.at(static_cast<size_t>(fpass)) / 8 + static_cast<uint64_t>(raddr));
-    if (fs == kWait && nfs == kIdle) ++fpass;
-    fs = nfs;
+    // feeder (the row sequencer's registers before this edge)
+    fin.cwe = (f.cwe >> c) & 1u;
+    fin.cbank = f.cbank;
+    fin.caddr = f.caddr;
+    fin.cdata = f.cdata;
+    fin.full = static_cast<int>((f.full >> (2 * c)) & 3u);
+    fin.word_ready = word_ready;
+    fin.last_started = !left || pass != static_cast<int>(fo.pass);
+    fd.tick(fin);
     // row sequencer
     const bool first_pl = plane == 0, last_pl = plane == planes - 1;
     out += (start && first_pl ? 1 : 0) - (drained ? 1 : 0);
@@ -299,11 +253,6 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
   const int planes = d.bitserial ? d.act_bits : 1;
   const auto wt = static_cast<WeightType>(d.wtype);
 
-  std::vector<uint64_t> slot_addr(static_cast<size_t>(d.M));
-  for (uint64_t a = d.wgt_addr, s = 0; s < d.M; ++s) {
-    slot_addr[s] = a;
-    a += 16 + 8 * (mem.at(a / 8) & 0xffff);
-  }
   std::vector<Column> cols(static_cast<size_t>(C));
   for (int c = 0; c < C; ++c) {
     Column& k = cols[static_cast<size_t>(c)];
@@ -322,7 +271,10 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
       k.dec = std::make_unique<DecompModel>(static_cast<Format>(d.fmt), fp);
       k.dec->reset();
     }
-    for (int j = 0; j < k.passes; ++j) k.blk.push_back(slot_addr[static_cast<size_t>(j * C + c)]);
+    k.fd = FeedModel(hw.cache_words);
+    k.fin.run = true;
+    k.fin.passes = static_cast<uint32_t>(k.passes);
+    k.fin.reps = static_cast<uint32_t>(k.reps);
   }
 
   IdealFetch fetch(C, hw.cache_words);
@@ -366,7 +318,7 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
     for (const auto& k : cols) n_left += k.left;
     for (int c = 0; c < C; ++c) {
       const Column& k = cols[static_cast<size_t>(c)];
-      if (k.release_now()) release |= uint64_t{1} << (2 * c + k.release_bank());
+      release |= static_cast<uint64_t>(k.fo.release) << (2 * c);
       const int cls = k.state_class(n_left - (k.left ? 1 : 0) > 0, barrier_ok);
       sin.st[static_cast<size_t>(c)] = static_cast<uint8_t>(1u << cls);
       sin.codes[static_cast<size_t>(c)] = static_cast<uint8_t>(k.dvalid && !k.dempty ? (k.pack ? 8 : 1) : 0);
@@ -376,11 +328,8 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
     const bool finished = rq_done && wr.idle() && !fetch.busy() && wr.port.out() == 0;
 
     // ---- edges
-    for (int c = 0; c < C; ++c) {
-      Column& k = cols[static_cast<size_t>(c)];
-      const std::array<bool, 2> f{fetch.full(2 * c), fetch.full(2 * c + 1)};
-      k.tick(mem, f, last_issue && act[static_cast<size_t>(c)]);
-    }
+    const FetchOut fo = fetch.eval(release);
+    for (int c = 0; c < C; ++c) cols[static_cast<size_t>(c)].tick(fo, c, last_issue && act[static_cast<size_t>(c)]);
     sin.rd_bytes = fetch.step(mem, release);
     // chunk leaving the requantisers this cycle enters the writer at the edge
     const WriterChunk pushed = infl_ck[2];
