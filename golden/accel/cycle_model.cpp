@@ -1,13 +1,14 @@
 // Engine v2 cycle model: fixed phase lengths in closed form and a register-level simulation of RUN and
 // POOL, mirroring rtl/core/tern_{fetch,feed,colseq,column,rq_pool,pool,writer,seq}.sv. The blocks with a
-// C++ twin of their own (golden/core/tern_{fetch,feed,writer,stats,mem_arb}, golden/decomp/) run here as they
-// are; the row sequencer, the requantiser pool and the pooling unit are modelled inline.
+// C++ twin of their own (golden/core/tern_{fetch,feed,colseq,writer,stats,mem_arb}, golden/decomp/) run here as
+// they are; the requantiser pool and the pooling unit are modelled inline.
 #include "golden/accel/cycle_model.hpp"
 
 #include <array>
 #include <memory>
 #include <stdexcept>
 
+#include "golden/core/tern_colseq.hpp"
 #include "golden/core/tern_feed.hpp"
 #include "golden/core/tern_fetch.hpp"
 #include "golden/core/tern_mem_arb.hpp"
@@ -88,7 +89,7 @@ struct IdealFetch {
 // One column: tern_feed, the decompressor, tern_colseq and the entry pipeline's group-end tokens.
 struct Column {
   // layer constants
-  int passes = 0, gy_n = 1, gx_n = 1, planes = 1, code_bits = 0, wtype = 0;
+  int passes = 0, code_bits = 0, wtype = 0;
   int64_t reps = 0;
   bool pack = false;
   uint32_t row_len = 0;
@@ -99,18 +100,20 @@ struct Column {
   // decompressor
   std::unique_ptr<DecompModel> dec;
   Dense8Model d8;
-  // row sequencer (tern_colseq)
-  int pass = 0, gy = 0, gx = 0, plane = 0, out = 0, pend = 0;
-  bool left = true, cur_lastpl = false;
+  // row sequencer (golden/core/tern_colseq), likewise
+  ColSeqModel cs;
+  ColSeqIn csin;
+  ColSeqOut cso;
   // group-end tokens at S1..S4 and the done pulse (S5)
   std::array<bool, 4> lastg{};
   bool done_grp = false;
 
   // combinational results of one cycle
   DecompIn din;
-  bool dvalid = false, dlast = false, dempty = false, dbusy = false, start = false;
-  bool hdr_ok = false, grp_ok = false;
+  bool dvalid = false, dlast = false, dempty = false, start = false;
 
+  bool left() const { return cs.rows_left(); }
+  int pend() const { return cs.pending(); }
   void comb() {
     fo = fd.eval(fin);
     din = DecompIn{};
@@ -126,18 +129,19 @@ struct Column {
     dvalid = p.valid;
     dlast = p.last;
     dempty = p.empty;
-    dbusy = p.busy;
-    hdr_ok = fo.hdr_valid && static_cast<int>(fo.pass) == pass;
-    grp_ok = plane != 0 || out != 2;
-    start = left && (!dbusy || (dvalid && dlast)) && hdr_ok && grp_ok;
+    csin.hdr_valid = fo.hdr_valid;
+    csin.hdr_pass = fo.pass;
+    csin.dc_busy = p.busy;
+    csin.dc_fire = p.valid;  // ready_i = 1
+    csin.dc_last = p.last;
+    cso = cs.eval(csin);
+    start = cso.start;
   }
-  // statistics class: 0 entry, 1 fetch, 2 balance, 3 out, 4 dec
-  int state_class(bool others_left, bool barrier_ok) const {
-    if (dvalid) return 0;
-    if (!left) return others_left ? 2 : 3;
-    if (!dbusy && !hdr_ok) return 1;
-    if (!dbusy && !grp_ok) return pend == 0 ? 4 : (!barrier_ok ? 2 : 3);
-    return 4;
+  // statistics class (tern_colseq st_*_o): bit 0 entry, 1 fetch, 2 balance, 3 out, 4 dec
+  int state_bits(bool others_left, bool barrier_ok) {
+    csin.others_left = others_left;
+    csin.barrier_ok = barrier_ok;
+    return cs.eval(csin).st;
   }
 
   // `f`: the fetcher's outputs this cycle (cache write bus, full banks); column index c.
@@ -153,43 +157,23 @@ struct Column {
       dec->tick(din);
     }
     // group-end tokens
-    const bool lastg_d = dvalid && dlast && cur_lastpl;
+    const bool lastg_d = dvalid && dlast && cs.cur_lastpl();
     const bool done_now = done_grp;
     done_grp = lastg[3];
     lastg = {lastg_d, lastg[0], lastg[1], lastg[2]};
-    // feeder (the row sequencer's registers before this edge)
+    // feeder (the row sequencer's outputs before this edge)
     fin.cwe = (f.cwe >> c) & 1u;
     fin.cbank = f.cbank;
     fin.caddr = f.caddr;
     fin.cdata = f.cdata;
     fin.full = static_cast<int>((f.full >> (2 * c)) & 3u);
     fin.word_ready = word_ready;
-    fin.last_started = !left || pass != static_cast<int>(fo.pass);
+    fin.last_started = cso.last_started;
     fd.tick(fin);
     // row sequencer
-    const bool first_pl = plane == 0, last_pl = plane == planes - 1;
-    out += (start && first_pl ? 1 : 0) - (drained ? 1 : 0);
-    pend += (done_now ? 1 : 0) - (drained ? 1 : 0);
-    if (start) {
-      cur_lastpl = last_pl;
-      if (!last_pl) {
-        ++plane;
-      } else {
-        plane = 0;
-        if (gx != gx_n - 1) {
-          ++gx;
-        } else {
-          gx = 0;
-          if (gy != gy_n - 1) {
-            ++gy;
-          } else {
-            gy = 0;
-            if (pass == passes - 1) left = false;
-            ++pass;
-          }
-        }
-      }
-    }
+    csin.drained = drained;
+    csin.done_grp = done_now;
+    cs.tick(csin);
   }
 };
 
@@ -257,16 +241,12 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
   for (int c = 0; c < C; ++c) {
     Column& k = cols[static_cast<size_t>(c)];
     k.passes = c < rem ? passes : passes - 1;
-    k.gy_n = gy_n;
-    k.gx_n = gx_n;
-    k.planes = planes;
     k.reps = int64_t{gy_n} * gx_n * planes;
     k.pack = d.pack;
     k.row_len = fc ? static_cast<uint32_t>(static_cast<int64_t>(d.H) << pin.lrow)
                    : static_cast<uint32_t>(int64_t{d.C} * d.R * d.S);
     k.code_bits = stream_code_bits(wt);
     k.wtype = d.wtype;
-    k.left = k.passes != 0;
     if (!d.pack) {
       k.dec = std::make_unique<DecompModel>(static_cast<Format>(d.fmt), fp);
       k.dec->reset();
@@ -275,6 +255,13 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
     k.fin.run = true;
     k.fin.passes = static_cast<uint32_t>(k.passes);
     k.fin.reps = static_cast<uint32_t>(k.reps);
+    // the row sequencer's context outputs (stride, padding, pitches) do not change the timing
+    k.csin.passes = static_cast<uint32_t>(k.passes);
+    k.csin.gy_n = static_cast<uint32_t>(gy_n);
+    k.csin.gx_n = static_cast<uint32_t>(gx_n);
+    k.csin.planes = planes;
+    k.cs.tick(k.csin);  // a cycle before RUN (run_i low) loads rows_left from passes_i
+    k.csin.run = true;
   }
 
   IdealFetch fetch(C, hw.cache_words);
@@ -296,7 +283,7 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
     bool barrier_ok = q_left;
     for (int c = 0; c < C; ++c) {
       act[static_cast<size_t>(c)] = q_left && (q_pass != passes - 1 || c < rem);
-      if (act[static_cast<size_t>(c)] && cols[static_cast<size_t>(c)].pend == 0) barrier_ok = false;
+      if (act[static_cast<size_t>(c)] && cols[static_cast<size_t>(c)].pend() == 0) barrier_ok = false;
     }
     const int y = q_l * gy_n + q_gy;
     const bool row_ok = y < d.E;
@@ -315,12 +302,11 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
     StatsIn sin;  // the columns' reports to tern_stats
     sin.layer_on = sin.run = true;
     int n_left = 0;
-    for (const auto& k : cols) n_left += k.left;
+    for (const auto& k : cols) n_left += k.left();
     for (int c = 0; c < C; ++c) {
-      const Column& k = cols[static_cast<size_t>(c)];
+      Column& k = cols[static_cast<size_t>(c)];
       release |= static_cast<uint64_t>(k.fo.release) << (2 * c);
-      const int cls = k.state_class(n_left - (k.left ? 1 : 0) > 0, barrier_ok);
-      sin.st[static_cast<size_t>(c)] = static_cast<uint8_t>(1u << cls);
+      sin.st[static_cast<size_t>(c)] = static_cast<uint8_t>(k.state_bits(n_left - (k.left() ? 1 : 0) > 0, barrier_ok));
       sin.codes[static_cast<size_t>(c)] = static_cast<uint8_t>(k.dvalid && !k.dempty ? (k.pack ? 8 : 1) : 0);
     }
     sin.group = last_issue;
