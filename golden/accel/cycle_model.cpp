@@ -1,7 +1,7 @@
 // Engine v2 cycle model: fixed phase lengths in closed form and a register-level simulation of RUN and
 // POOL, mirroring rtl/core/tern_{fetch,feed,colseq,column,rq_pool,pool,writer,seq}.sv. The blocks with a
-// C++ twin of their own (golden/core/tern_{fetch,feed,colseq,writer,stats,mem_arb}, golden/decomp/) run here as
-// they are; the requantiser pool and the pooling unit are modelled inline.
+// C++ twin of their own (golden/core/tern_{fetch,feed,colseq,pool,writer,stats,mem_arb}, golden/decomp/) run
+// here as they are; the requantiser pool and the column's group-end tokens are modelled inline.
 #include "golden/accel/cycle_model.hpp"
 
 #include <array>
@@ -12,6 +12,7 @@
 #include "golden/core/tern_feed.hpp"
 #include "golden/core/tern_fetch.hpp"
 #include "golden/core/tern_mem_arb.hpp"
+#include "golden/core/tern_pool.hpp"
 #include "golden/core/tern_stats.hpp"
 #include "golden/core/tern_writer.hpp"
 #include "golden/decomp/tern_decomp_dense8.hpp"
@@ -357,81 +358,36 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
 // ---------------------------------------------------------------------------------------------- POOL
 PhaseResult simulate_pool(const Descriptor& d, const HwConfig& hw) {
   PhaseResult res;
-  const int L = hw.lanes;
-  const Pitch pout = pitch_of(d.M, d.F);
+  const Pitch pin = pitch_of(d.C, d.W), pout = pitch_of(d.M, d.F);
   IdealWriter wr(hw, pout, d.store_output, false);
-  int gy = 0, gx = 0, c = 0, r = 0, s = 0;
-  bool left = true;
-  bool p1_v = false, p1_close = false, p1_last = false;
-  int p1_gy = 0, p1_gx = 0, p1_slot = 0, p1_m = 0;
-  uint32_t amask = 0, omask = 0;
-  bool ov = false, ck_valid = false;
-  int ol = 0, oy = 0, ox = 0, om = 0;
-  WriterChunk ck_out{};
+  // tern_pool (golden/core/tern_pool) reading banks of zeros: the values do not change the timing
+  PoolModel pool(hw.lanes, hw.bank_bytes, kWDepth);
+  PoolIn in;
+  in.c = d.C;
+  in.e = d.E;
+  in.eb = d.eb;
+  in.f = d.F;
+  in.r = d.R;
+  in.s = d.S;
+  in.stride = d.stride;
+  in.lpix = pin.lpix;
+  in.lrow = pin.lrow;
+  in.rdata.assign(static_cast<size_t>(hw.lanes), 0);
+  pool.tick(in);  // a cycle before POOL (run_i low)
+  in.run = true;
   for (uint64_t cyc = 0;; ++cyc) {
     if (cyc > (uint64_t{1} << 36)) throw std::runtime_error("cycle model: POOL does not finish");
     res.cycles = cyc + 1;
-    const bool wlast = r == d.R - 1 && s == d.S - 1;
-    const bool close = wlast && ((c & 7) == 7 || c == d.C - 1);
-    const int ly = ol * d.eb + oy;
-    const bool lane_ok = ly < d.E;
-    const bool ck_issue = ov && lane_ok && wr.count() + (ck_valid ? 1 : 0) < kWDepth;
-    const bool ser_last = ol == L - 1;
-    const bool obuf_free = !(p1_v && p1_close) && (!ov || (ser_last && (ck_issue || !lane_ok)));
-    const bool issue = left && (!close || obuf_free);
-    const bool done = !left && !p1_v && !ov && !ck_valid;
-    const bool finished = done && wr.idle() && wr.port.out() == 0;
-    // edges: writer takes the registered chunk
+    in.wr_count = wr.count();
+    const PoolOut o = pool.eval(in);
+    const bool finished = o.done && wr.idle() && wr.port.out() == 0;
+    // edges: the writer takes the registered chunk
+    const WriterChunk ck = chunk_of(o.ck_y, o.ck_x, o.ck_m, o.ck_mask);
     StatsIn sin;
     sin.layer_on = sin.run = true;
-    sin.wr_bytes = wr.step(ck_valid ? &ck_out : nullptr);
+    sin.wr_bytes = wr.step(o.ck_valid ? &ck : nullptr);
     res.count(sin, hw.cols);
-    ck_valid = ck_issue;
-    if (ck_issue) ck_out = chunk_of(ly, ox, om, omask);
-    if (ov && (ck_issue || !lane_ok)) {
-      ol = ser_last ? 0 : ol + 1;
-      if (ser_last) ov = false;
-    }
-    if (p1_v && p1_close) {
-      ov = true;
-      omask = amask | (1u << p1_slot);
-      oy = p1_gy;
-      ox = p1_gx;
-      om = p1_m;
-    }
-    if (p1_v && p1_close) amask = 0;
-    else if (p1_v && p1_last) amask |= 1u << p1_slot;
-    p1_v = issue;
-    p1_last = wlast;
-    p1_close = close;
-    p1_slot = c & 7;
-    p1_gy = gy;
-    p1_gx = gx;
-    p1_m = c & ~7;
-    if (issue) {
-      if (!wlast) {
-        if (s != d.S - 1) {
-          ++s;
-        } else {
-          s = 0;
-          ++r;
-        }
-      } else {
-        r = s = 0;
-        if (c != d.C - 1) {
-          ++c;
-        } else {
-          c = 0;
-          if (gx != d.F - 1) {
-            ++gx;
-          } else {
-            gx = 0;
-            if (gy != d.eb - 1) ++gy;
-            else left = false;
-          }
-        }
-      }
-    }
+    pool.tick(in);
     if (finished) break;
   }
   return res;
