@@ -1,20 +1,28 @@
 // Engine v2 cycle model: fixed phase lengths in closed form and a register-level simulation of RUN and
-// POOL, mirroring rtl/core/tern_{fetch,feed,colseq,column,rq_pool,pool,writer,seq}.sv.
+// POOL, mirroring rtl/core/tern_{fetch,feed,colseq,column,rq_pool,pool,writer,seq}.sv. The blocks with a
+// C++ twin of their own (golden/core/tern_{fetch,feed,colseq,pool,writer,stats,mem_arb}, golden/decomp/) run
+// here as they are; the requantiser pool and the column's group-end tokens are modelled inline.
 #include "golden/accel/cycle_model.hpp"
 
 #include <array>
-#include <deque>
 #include <memory>
 #include <stdexcept>
 
+#include "golden/core/tern_colseq.hpp"
+#include "golden/core/tern_feed.hpp"
+#include "golden/core/tern_fetch.hpp"
+#include "golden/core/tern_mem_arb.hpp"
+#include "golden/core/tern_pool.hpp"
+#include "golden/core/tern_stats.hpp"
+#include "golden/core/tern_writer.hpp"
+#include "golden/decomp/tern_decomp_dense8.hpp"
 #include "golden/decomp_model.hpp"
 
 namespace tern {
 
 namespace {
 
-constexpr int kWDepth = 8;   // writer chunk FIFO (tern_core WDepth)
-constexpr int kStDepth = 4;  // writer store FIFO
+constexpr int kWDepth = 8;  // writer chunk FIFO (tern_core WDepth)
 
 int popcount8(uint32_t v) {
   int n = 0;
@@ -23,161 +31,58 @@ int popcount8(uint32_t v) {
 }
 
 // ---------------------------------------------------------------------------------------------- memory
-// Ideal memory seen by the engine's write port: a write fired now is answered next cycle.
+// The engine's write port: tern_mem_arb (golden/core/tern_mem_arb) in front of an ideal memory that accepts a
+// store at once and answers it next cycle; the sequencer ends the phase when no write is outstanding.
 struct WritePort {
-  int out = 0;      // outstanding writes
-  int rsp_due = 0;  // responses this cycle
+  MemArbModel arb;
+  MemArbIn in;
+  WritePort() {
+    in.active = true;
+    in.wr_req_ready = true;
+  }
+  uint32_t out() const { return arb.wr_out(); }
   void step(bool fire) {
-    out += (fire ? 1 : 0) - (rsp_due && out ? 1 : 0);
-    rsp_due = fire ? 1 : 0;
+    in.c_wr_valid = fire;
+    arb.tick(in);
+    in.wr_rsp_valid = fire;
   }
 };
 
 // ---------------------------------------------------------------------------------------------- fetcher
-// tern_fetch with an ideal memory.
-struct Fetch {
-  enum State { kIdle, kHead, kRow, kWait } state = kIdle;
-  uint64_t addr = 0;
-  int slot = 0, num = 0, col = 0, bank = 0, issued = 0, cols = 1;
-  int64_t rows_req = 0, rsp_cnt = 0, rw = 0;
-  std::vector<uint8_t> full;  // [2c + b]
+// tern_fetch (golden/core/tern_fetch) with an ideal memory: every request accepted, answered next cycle.
+struct IdealFetch {
+  FetchModel f;
   bool rsp_pending = false;
   uint64_t rsp_data = 0;
-  uint64_t bytes = 0;
 
-  void start(uint64_t base, int n, int c) {
-    cols = c;
-    full.assign(static_cast<size_t>(2 * c), 0);
-    state = n == 0 ? kIdle : kHead;
-    addr = base;
-    slot = col = bank = issued = 0;
-    rows_req = rsp_cnt = 0;
-    num = n;
+  IdealFetch(int cols, int cache_words) : f(cols, cache_words) {}
+  // start_i in the cycle before RUN's first
+  void start(uint64_t base, int n) {
+    FetchIn in;
+    in.start = true;
+    in.base = static_cast<uint32_t>(base);
+    in.num = static_cast<uint32_t>(n);
+    f.tick(in);
   }
-  bool busy() const { return state != kIdle; }
-  void step(const std::vector<uint64_t>& mem, const std::vector<uint8_t>& release) {
-    const bool rsp_valid = rsp_pending;
-    const uint64_t data = rsp_data;
-    const bool bfull = full[static_cast<size_t>(2 * col + bank)];
-    const bool fin = state == kRow && rsp_valid && rsp_cnt == rw + 1;
-    bool req = false;
-    State ns = state;
-    int nissued = issued, nslot = slot, ncol = col, nbank = bank;
-    int64_t nrows = rows_req, nrsp = rsp_cnt, nrw = rw;
-    std::vector<uint8_t> nfull(full.size());
-    for (size_t i = 0; i < full.size(); ++i) nfull[i] = full[i] && !release[i];
-    switch (state) {
-      case kIdle: break;
-      case kHead:
-        if (!bfull && issued != 2) {
-          req = true;
-          ++nissued;
-        }
-        if (rsp_valid && rsp_cnt == 0) {
-          nrw = static_cast<int64_t>(data & 0xffff);
-          ns = kRow;  // checked programs: the header is valid
-        }
-        break;
-      case kRow:
-        if (issued != 2) {
-          req = true;
-          ++nissued;
-        } else if (rows_req != rw) {
-          req = true;
-          ++nrows;
-        }
-        if (fin) {
-          nfull[static_cast<size_t>(2 * col + bank)] = 1;
-          nslot = slot + 1;
-          nissued = 0;
-          nrows = 0;
-          nrsp = 0;
-          if (col == cols - 1) {
-            ncol = 0;
-            nbank = !bank;
-          } else {
-            ncol = col + 1;
-          }
-          ns = (slot + 1 == num) ? kIdle : kHead;
-        }
-        break;
-      case kWait: break;
-    }
-    if (rsp_valid && !fin) ++nrsp;
-    rsp_pending = req;
-    if (req) {
-      rsp_data = mem.at(addr / 8);
-      addr += 8;
-      bytes += 8;
-    }
-    state = ns;
-    issued = nissued;
-    slot = nslot;
-    col = ncol;
-    bank = nbank;
-    rows_req = nrows;
-    rsp_cnt = nrsp;
-    rw = nrw;
-    full = nfull;
+  bool busy() const { return f.busy(); }
+  FetchIn inputs(uint64_t release) const {
+    FetchIn in;
+    in.req_ready = true;
+    in.rsp_valid = rsp_pending;
+    in.rsp_data = rsp_data;
+    in.release = release;
+    return in;
   }
-};
-
-// ---------------------------------------------------------------------------------------------- dense8
-// tern_decomp_dense8 (packed dense ternary/binary rows), control only.
-struct Dense8 {
-  bool run = false, err = false, tern = false, sv = false, wl = false;
-  uint32_t len = 0, idx = 0;
-  int ptr = 0;
-  struct Out {
-    bool valid, word_ready, busy, last;
-  };
-  Out eval(bool start, uint32_t row_len, int wtype, bool word_valid, bool word_last, bool go_ok_ext) const {
-    (void)word_last;
-    (void)go_ok_ext;
-    const bool final_e = idx + 8 == len;
-    const bool slot_end = tern ? ptr == 3 : ptr == 7;
-    const bool valid = run && sv;  // checked programs: no error
-    const bool fire = valid;
-    const bool cfg_ok = row_len != 0 && row_len % 8 == 0 &&
-                        (wtype == static_cast<int>(WeightType::kTernary) || wtype == static_cast<int>(WeightType::kBinary));
-    const bool go = start && !err && (!run || (fire && final_e));
-    Out o{};
-    o.valid = valid;
-    o.last = final_e;
-    o.busy = run;
-    o.word_ready = (go && cfg_ok) || (run && (!sv || (fire && slot_end && !final_e)));
-    (void)word_valid;
-    return o;
-  }
-  void tick(bool start, uint32_t row_len, int wtype, bool word_valid, bool word_last, bool clear) {
-    const Out o = eval(start, row_len, wtype, word_valid, word_last, true);
-    const bool final_e = idx + 8 == len;
-    const bool slot_end = tern ? ptr == 3 : ptr == 7;
-    const bool fire = o.valid;
-    const bool go = start && !err && (!run || (fire && final_e));
-    const bool load = word_valid && o.word_ready;
-    if (clear) {
-      run = err = sv = false;
-      return;
-    }
-    const bool cfg_ok = row_len != 0 && row_len % 8 == 0;
-    if (go) {
-      run = cfg_ok;
-      sv = load;
-      len = row_len;
-      idx = 0;
-      ptr = 0;
-      tern = wtype == static_cast<int>(WeightType::kTernary);
-    } else {
-      if (fire && final_e) run = false;
-      if (load) sv = true;
-      else if (fire && slot_end) sv = false;
-      if (fire) {
-        idx += 8;
-        ptr = slot_end ? 0 : ptr + 1;
-      }
-    }
-    if (load) wl = word_last;
+  FetchOut eval(uint64_t release) const { return f.eval(inputs(release)); }
+  // One cycle; returns the bytes read.
+  int step(const std::vector<uint64_t>& mem, uint64_t release) {
+    const FetchIn in = inputs(release);
+    const FetchOut o = f.eval(in);
+    if (o.err) throw std::runtime_error("cycle model: weight block header error in a checked program");
+    f.tick(in);
+    rsp_pending = o.req_valid;
+    if (o.req_valid) rsp_data = mem.at(o.req_addr / 8);
+    return o.req_valid ? 8 : 0;
   }
 };
 
@@ -185,229 +90,140 @@ struct Dense8 {
 // One column: tern_feed, the decompressor, tern_colseq and the entry pipeline's group-end tokens.
 struct Column {
   // layer constants
-  int passes = 0, gy_n = 1, gx_n = 1, planes = 1, code_bits = 0, wtype = 0;
+  int passes = 0, code_bits = 0, wtype = 0;
   int64_t reps = 0;
   bool pack = false;
   uint32_t row_len = 0;
-  std::vector<uint64_t> blk;  // per pass: address of the block's header word 0
-  // feeder (tern_feed)
-  enum FState { kIdle, kHead0, kHead1, kRow, kWait } fs = kIdle;
-  int fpass = 0;
-  int64_t rep = 0, w = 0, rw = 0;
-  bool rd = false, rd_last = false, head0 = false;
-  uint64_t rdata = 0;
-  std::deque<std::pair<uint64_t, bool>> fifo;
+  // feeder (golden/core/tern_feed): its inputs (layer constants set once) and outputs of this cycle
+  FeedModel fd{4};
+  FeedIn fin;
+  FeedOut fo;
   // decompressor
   std::unique_ptr<DecompModel> dec;
-  Dense8 d8;
-  // row sequencer (tern_colseq)
-  int pass = 0, gy = 0, gx = 0, plane = 0, out = 0, pend = 0;
-  bool left = true, cur_lastpl = false;
+  Dense8Model d8;
+  // row sequencer (golden/core/tern_colseq), likewise
+  ColSeqModel cs;
+  ColSeqIn csin;
+  ColSeqOut cso;
   // group-end tokens at S1..S4 and the done pulse (S5)
   std::array<bool, 4> lastg{};
   bool done_grp = false;
 
   // combinational results of one cycle
   DecompIn din;
-  bool dvalid = false, dlast = false, dempty = false, dbusy = false, start = false;
-  bool can_read = false, hdr_ok = false, grp_ok = false;
+  bool dvalid = false, dlast = false, dempty = false, start = false;
 
+  bool left() const { return cs.rows_left(); }
+  int pend() const { return cs.pending(); }
   void comb() {
+    fo = fd.eval(fin);
     din = DecompIn{};
     din.row_len = row_len;
     din.code_bits = code_bits;
     din.wtype = wtype;
-    din.word_valid = !fifo.empty();
-    if (!fifo.empty()) {
-      din.word = fifo.front().first;
-      din.word_last = fifo.front().second;
-    }
+    din.word_valid = fo.word_valid;
+    din.word = fo.word;
+    din.word_last = fo.word_last;
     din.ready = true;
-    if (pack) {
-      const auto p = d8.eval(false, row_len, wtype, din.word_valid, din.word_last, true);
-      dvalid = p.valid;
-      dlast = p.last;
-      dempty = false;
-      dbusy = p.busy;
-    } else {
-      const DecompOut p = dec->eval(din);
-      if (p.err) throw std::runtime_error("cycle model: decompressor error in a checked program");
-      dvalid = p.valid;
-      dlast = p.last;
-      dempty = p.empty;
-      dbusy = p.busy;
-    }
-    hdr_ok = (fs == kRow || fs == kWait) && fpass == pass;
-    grp_ok = plane != 0 || out != 2;
-    start = left && (!dbusy || (dvalid && dlast)) && hdr_ok && grp_ok;
-    can_read = fs == kRow && static_cast<int>(fifo.size()) + (rd ? 1 : 0) < 2;
+    const DecompOut p = pack ? d8.eval(din) : dec->eval(din);
+    if (p.err) throw std::runtime_error("cycle model: decompressor error in a checked program");
+    dvalid = p.valid;
+    dlast = p.last;
+    dempty = p.empty;
+    csin.hdr_valid = fo.hdr_valid;
+    csin.hdr_pass = fo.pass;
+    csin.dc_busy = p.busy;
+    csin.dc_fire = p.valid;  // ready_i = 1
+    csin.dc_last = p.last;
+    cso = cs.eval(csin);
+    start = cso.start;
   }
-  bool release_now() const { return can_read && w == rw - 1 && rep == reps - 1; }
-  int release_bank() const { return fpass & 1; }
-  // statistics class: 0 entry, 1 fetch, 2 balance, 3 out, 4 dec
-  int state_class(bool others_left, bool barrier_ok) const {
-    if (dvalid) return 0;
-    if (!left) return others_left ? 2 : 3;
-    if (!dbusy && !hdr_ok) return 1;
-    if (!dbusy && !grp_ok) return pend == 0 ? 4 : (!barrier_ok ? 2 : 3);
-    return 4;
+  // statistics class (tern_colseq st_*_o): bit 0 entry, 1 fetch, 2 balance, 3 out, 4 dec
+  int state_bits(bool others_left, bool barrier_ok) {
+    csin.others_left = others_left;
+    csin.barrier_ok = barrier_ok;
+    return cs.eval(csin).st;
   }
 
-  void tick(const std::vector<uint64_t>& mem, const std::vector<uint8_t>& full, bool drained) {
+  // `f`: the fetcher's outputs this cycle (cache write bus, full banks); column index c.
+  void tick(const FetchOut& f, int c, bool drained) {
     // decompressor with the start decision
     din.start = start;
     bool word_ready;
     if (pack) {
-      word_ready = d8.eval(start, row_len, wtype, din.word_valid, din.word_last, true).word_ready;
-      d8.tick(start, row_len, wtype, din.word_valid, din.word_last, false);
+      word_ready = d8.eval(din).word_ready;
+      d8.tick(din);
     } else {
       word_ready = dec->eval(din).word_ready;
       dec->tick(din);
     }
-    const bool pop = din.word_valid && word_ready;
     // group-end tokens
-    const bool lastg_d = dvalid && dlast && cur_lastpl;
+    const bool lastg_d = dvalid && dlast && cs.cur_lastpl();
     const bool done_now = done_grp;
     done_grp = lastg[3];
     lastg = {lastg_d, lastg[0], lastg[1], lastg[2]};
-    // feeder (uses the row sequencer's registers before this edge)
-    const bool last_started = !left || pass != fpass;
-    const bool full_now = fpass < passes && full.at(static_cast<size_t>(fpass & 1));
-    const bool last_word = w == rw - 1, last_rep = rep == reps - 1;
-    FState nfs = fs;
-    bool re = false;
-    int64_t raddr = 0;
-    switch (fs) {
-      case kIdle:
-        if (full_now) {
-          re = true;
-          raddr = 0;
-          nfs = kHead0;
-        }
-        break;
-      case kHead0:
-        re = true;
-        raddr = 1;
-        nfs = kHead1;
-        break;
-      case kHead1: nfs = kRow; break;
-      case kRow:
-        if (can_read) {
-          re = true;
-          raddr = w + 2;
-          if (last_word && last_rep) nfs = kWait;
-        }
-        break;
-      case kWait:
-        if (last_started) nfs = kIdle;
-        break;
-    }
-    // FIFO: pop what the decompressor took, push the read of the previous cycle
-    if (pop) fifo.pop_front();
-    if (rd) fifo.emplace_back(rdata, rd_last);
-    if (head0) rw = static_cast<int64_t>(rdata & 0xffff);
-    rd_last = can_read && last_word;
-    if (fs == kHead1) {
-      rep = 0;
-      w = 0;
-    } else if (can_read) {
-      if (last_word) {
-        w = 0;
-        ++rep;
-      } else {
-        ++w;
-      }
-    }
-    rd = can_read;
-    head0 = fs == kIdle && nfs == kHead0;
-    if (re) rdata = mem.at(blk.at(static_cast<size_t>(fpass)) / 8 + static_cast<uint64_t>(raddr));
-    if (fs == kWait && nfs == kIdle) ++fpass;
-    fs = nfs;
+    // feeder (the row sequencer's outputs before this edge)
+    fin.cwe = (f.cwe >> c) & 1u;
+    fin.cbank = f.cbank;
+    fin.caddr = f.caddr;
+    fin.cdata = f.cdata;
+    fin.full = static_cast<int>((f.full >> (2 * c)) & 3u);
+    fin.word_ready = word_ready;
+    fin.last_started = cso.last_started;
+    fd.tick(fin);
     // row sequencer
-    const bool first_pl = plane == 0, last_pl = plane == planes - 1;
-    out += (start && first_pl ? 1 : 0) - (drained ? 1 : 0);
-    pend += (done_now ? 1 : 0) - (drained ? 1 : 0);
-    if (start) {
-      cur_lastpl = last_pl;
-      if (!last_pl) {
-        ++plane;
-      } else {
-        plane = 0;
-        if (gx != gx_n - 1) {
-          ++gx;
-        } else {
-          gx = 0;
-          if (gy != gy_n - 1) {
-            ++gy;
-          } else {
-            gy = 0;
-            if (pass == passes - 1) left = false;
-            ++pass;
-          }
-        }
-      }
-    }
+    csin.drained = drained;
+    csin.done_grp = done_now;
+    cs.tick(csin);
   }
 };
 
+// RUN/POOL: its cycles and its share of the record, summed with tern_stats' own per-cycle increments.
 struct PhaseResult {
-  uint64_t cycles = 0, entries = 0, groups = 0;
-  uint64_t st[5] = {0, 0, 0, 0, 0};
-  uint64_t bytes_read = 0, bytes_written = 0;
+  uint64_t cycles = 0;
+  StatsModel::Words rec{};
+  void count(const StatsIn& in, int cols) {
+    const auto inc = StatsModel::increments(in, cols);
+    for (size_t w = 0; w < rec.size(); ++w) rec[w] += inc[w];
+  }
 };
 
 // ---------------------------------------------------------------------------------------------- writer
-struct Chunk {
-  int64_t idx = 0;  // element index of the first channel
-  uint32_t mask = 0;
-};
-// tern_writer (chunk FIFO, register stage, store FIFO) and the ideal memory's write port.
-struct Writer {
-  bool store = false, raw = false;
-  std::deque<Chunk> ck;
-  int sub = 0;
-  bool w_v = false, w_mem = false;
-  int w_bytes = 0;
-  std::deque<int> st;  // store FIFO: bytes written by each word
-  uint64_t bytes = 0;
+// tern_writer (golden/core/tern_writer) storing into the ideal memory (every store accepted at once). The
+// chunks carry no data and the banks are not written: neither changes the timing.
+struct IdealWriter {
+  WriterModel w;
+  WriterIn in;
   WritePort port;
 
-  static int nwords(const Chunk& c) {
-    int nch = 0;
-    for (int j = 0; j < 8; ++j)
-      if ((c.mask >> j) & 1u) nch = j;
-    return (nch + static_cast<int>(c.idx & 1)) >> 1;
+  IdealWriter(const HwConfig& hw, const Pitch& pout, bool store, bool raw) : w(hw.lanes, hw.bank_bytes, kWDepth) {
+    in.store = store;
+    in.raw = raw;
+    in.lpix = pout.lpix;
+    in.lrow = pout.lrow;
+    in.st_ready = true;
   }
-  static int raw_bytes(const Chunk& c, int s) {
-    int n = 0;
-    for (int j = 0; j < 8; ++j)
-      if (((c.mask >> j) & 1u) && ((static_cast<int>(c.idx & 1) + j) >> 1) == s) n += 4;
-    return n;
-  }
-  int count() const { return static_cast<int>(ck.size()); }
-  bool idle() const { return ck.empty() && !w_v && st.empty(); }
-  bool done() const { return idle() && port.out == 0; }
-  // One cycle; `push` = a chunk enters the FIFO at the edge.
-  void step(const Chunk* push) {
-    const bool fire = !st.empty();  // the memory accepts at once
-    const bool cv = !ck.empty();
-    const bool st_room = !store || static_cast<int>(st.size()) + (w_v && w_mem ? 1 : 0) < kStDepth;
-    const bool pop = cv && st_room && (!raw || sub == nwords(ck.front()));
-    const int bytes_now = (cv && st_room) ? (raw ? raw_bytes(ck.front(), sub) : popcount8(ck.front().mask)) : 0;
-    port.step(fire);
-    if (fire) {
-      bytes += static_cast<uint64_t>(st.front());
-      st.pop_front();
-    }
-    if (w_v && w_mem) st.push_back(w_bytes);
-    if (cv && st_room && raw) sub = (sub == nwords(ck.front())) ? 0 : sub + 1;
-    w_v = cv && st_room;
-    w_mem = cv && st_room && store;
-    w_bytes = bytes_now;
-    if (pop) ck.pop_front();
-    if (push) ck.push_back(*push);
+  int count() const { return w.ck_count(); }
+  bool idle() const { return w.idle(); }
+  // One cycle; `push` = a chunk enters the FIFO at the edge. Returns the bytes written (strobes).
+  int step(const WriterChunk* push) {
+    in.ck_valid = push != nullptr;
+    if (push) in.ck = *push;
+    const WriterOut o = w.eval(in);
+    port.step(o.st_valid);
+    w.tick(in);
+    return o.st_valid ? popcount8(static_cast<uint32_t>(o.st_strb)) : 0;
   }
 };
+// A chunk of output pixel (y, x) from channel m.
+WriterChunk chunk_of(int64_t y, int64_t x, int64_t m, uint32_t mask) {
+  WriterChunk c;
+  c.y = static_cast<uint32_t>(y);
+  c.x = static_cast<uint32_t>(x);
+  c.m = static_cast<uint32_t>(m);
+  c.mask = mask;
+  return c;
+}
 
 // ---------------------------------------------------------------------------------------------- RUN
 PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, const HwConfig& hw,
@@ -422,42 +238,41 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
   const int planes = d.bitserial ? d.act_bits : 1;
   const auto wt = static_cast<WeightType>(d.wtype);
 
-  std::vector<uint64_t> slot_addr(static_cast<size_t>(d.M));
-  for (uint64_t a = d.wgt_addr, s = 0; s < d.M; ++s) {
-    slot_addr[s] = a;
-    a += 16 + 8 * (mem.at(a / 8) & 0xffff);
-  }
   std::vector<Column> cols(static_cast<size_t>(C));
   for (int c = 0; c < C; ++c) {
     Column& k = cols[static_cast<size_t>(c)];
     k.passes = c < rem ? passes : passes - 1;
-    k.gy_n = gy_n;
-    k.gx_n = gx_n;
-    k.planes = planes;
     k.reps = int64_t{gy_n} * gx_n * planes;
     k.pack = d.pack;
     k.row_len = fc ? static_cast<uint32_t>(static_cast<int64_t>(d.H) << pin.lrow)
                    : static_cast<uint32_t>(int64_t{d.C} * d.R * d.S);
     k.code_bits = stream_code_bits(wt);
     k.wtype = d.wtype;
-    k.left = k.passes != 0;
     if (!d.pack) {
       k.dec = std::make_unique<DecompModel>(static_cast<Format>(d.fmt), fp);
       k.dec->reset();
     }
-    for (int j = 0; j < k.passes; ++j) k.blk.push_back(slot_addr[static_cast<size_t>(j * C + c)]);
+    k.fd = FeedModel(hw.cache_words);
+    k.fin.run = true;
+    k.fin.passes = static_cast<uint32_t>(k.passes);
+    k.fin.reps = static_cast<uint32_t>(k.reps);
+    // the row sequencer's context outputs (stride, padding, pitches) do not change the timing
+    k.csin.passes = static_cast<uint32_t>(k.passes);
+    k.csin.gy_n = static_cast<uint32_t>(gy_n);
+    k.csin.gx_n = static_cast<uint32_t>(gx_n);
+    k.csin.planes = planes;
+    k.cs.tick(k.csin);  // a cycle before RUN (run_i low) loads rows_left from passes_i
+    k.csin.run = true;
   }
 
-  Fetch fetch;
-  fetch.start(d.wgt_addr, d.M, C);
-  Writer wr;
-  wr.store = d.store_output;
-  wr.raw = d.out_mode == hw::OutRaw;
+  IdealFetch fetch(C, hw.cache_words);
+  fetch.start(d.wgt_addr, d.M);
+  IdealWriter wr(hw, pout, d.store_output, d.out_mode == hw::OutRaw);
   // requantiser pool (tern_rq_pool)
   int q_pass = 0, q_gy = 0, q_gx = 0, q_l = 0, q_k = 0;
   bool q_busy = false;
   std::array<bool, 3> infl{};
-  std::array<Chunk, 3> infl_ck{};
+  std::array<WriterChunk, 3> infl_ck{};
   const int chunks = C / U;
 
   for (uint64_t cyc = 0;; ++cyc) {
@@ -469,7 +284,7 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
     bool barrier_ok = q_left;
     for (int c = 0; c < C; ++c) {
       act[static_cast<size_t>(c)] = q_left && (q_pass != passes - 1 || c < rem);
-      if (act[static_cast<size_t>(c)] && cols[static_cast<size_t>(c)].pend == 0) barrier_ok = false;
+      if (act[static_cast<size_t>(c)] && cols[static_cast<size_t>(c)].pend() == 0) barrier_ok = false;
     }
     const int y = q_l * gy_n + q_gy;
     const bool row_ok = y < d.E;
@@ -484,33 +299,32 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
     const bool rq_done = !q_left && !infl[0] && !infl[1] && !infl[2];
     // columns
     for (auto& k : cols) k.comb();
-    std::vector<uint8_t> release(static_cast<size_t>(2 * C), 0);
+    uint64_t release = 0;
+    StatsIn sin;  // the columns' reports to tern_stats
+    sin.layer_on = sin.run = true;
     int n_left = 0;
-    for (const auto& k : cols) n_left += k.left;
-    for (int c = 0; c < C; ++c) {
-      const Column& k = cols[static_cast<size_t>(c)];
-      if (k.release_now()) release[static_cast<size_t>(2 * c + k.release_bank())] = 1;
-      ++res.st[k.state_class(n_left - (k.left ? 1 : 0) > 0, barrier_ok)];
-      if (k.dvalid && !k.dempty) res.entries += k.pack ? 8 : 1;
-    }
-    if (last_issue) ++res.groups;
-    // the phase ends on this cycle's registers (tern_seq: run_done && no write outstanding or requested)
-    const bool finished = rq_done && wr.idle() && !fetch.busy() && wr.port.out == 0;
-
-    // ---- edges
+    for (const auto& k : cols) n_left += k.left();
     for (int c = 0; c < C; ++c) {
       Column& k = cols[static_cast<size_t>(c)];
-      std::vector<uint8_t> f{fetch.full[static_cast<size_t>(2 * c)], fetch.full[static_cast<size_t>(2 * c + 1)]};
-      k.tick(mem, f, last_issue && act[static_cast<size_t>(c)]);
+      release |= static_cast<uint64_t>(k.fo.release) << (2 * c);
+      sin.st[static_cast<size_t>(c)] = static_cast<uint8_t>(k.state_bits(n_left - (k.left() ? 1 : 0) > 0, barrier_ok));
+      sin.codes[static_cast<size_t>(c)] = static_cast<uint8_t>(k.dvalid && !k.dempty ? (k.pack ? 8 : 1) : 0);
     }
-    fetch.step(mem, release);
+    sin.group = last_issue;
+    // the phase ends on this cycle's registers (tern_seq: run_done && no write outstanding or requested)
+    const bool finished = rq_done && wr.idle() && !fetch.busy() && wr.port.out() == 0;
+
+    // ---- edges
+    const FetchOut fo = fetch.eval(release);
+    for (int c = 0; c < C; ++c) cols[static_cast<size_t>(c)].tick(fo, c, last_issue && act[static_cast<size_t>(c)]);
+    sin.rd_bytes = fetch.step(mem, release);
     // chunk leaving the requantisers this cycle enters the writer at the edge
-    const Chunk* push = infl[2] ? &infl_ck[2] : nullptr;
-    const Chunk pushed = infl_ck[2];
-    wr.step(push ? &pushed : nullptr);
+    const WriterChunk pushed = infl_ck[2];
+    sin.wr_bytes = wr.step(infl[2] ? &pushed : nullptr);
+    res.count(sin, C);
     infl_ck[2] = infl_ck[1];
     infl_ck[1] = infl_ck[0];
-    infl_ck[0] = Chunk{pout.index(y, q_gx, int64_t{q_pass} * C + int64_t{q_k} * U), mask};
+    infl_ck[0] = chunk_of(y, q_gx, int64_t{q_pass} * C + int64_t{q_k} * U, mask);
     infl = {issue && chunk, infl[0], infl[1]};
     if (issue) {
       q_busy = !last_issue;
@@ -538,90 +352,44 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
     }
     if (finished) break;
   }
-  res.bytes_read = fetch.bytes;
-  res.bytes_written = wr.bytes;
   return res;
 }
 
 // ---------------------------------------------------------------------------------------------- POOL
 PhaseResult simulate_pool(const Descriptor& d, const HwConfig& hw) {
   PhaseResult res;
-  const int L = hw.lanes;
-  const Pitch pout = pitch_of(d.M, d.F);
-  Writer wr;
-  wr.store = d.store_output;
-  int gy = 0, gx = 0, c = 0, r = 0, s = 0;
-  bool left = true;
-  bool p1_v = false, p1_close = false, p1_last = false;
-  int p1_gy = 0, p1_gx = 0, p1_slot = 0, p1_m = 0;
-  uint32_t amask = 0, omask = 0;
-  bool ov = false, ck_valid = false;
-  int ol = 0, oy = 0, ox = 0, om = 0;
-  Chunk ck_out{};
+  const Pitch pin = pitch_of(d.C, d.W), pout = pitch_of(d.M, d.F);
+  IdealWriter wr(hw, pout, d.store_output, false);
+  // tern_pool (golden/core/tern_pool) reading banks of zeros: the values do not change the timing
+  PoolModel pool(hw.lanes, hw.bank_bytes, kWDepth);
+  PoolIn in;
+  in.c = d.C;
+  in.e = d.E;
+  in.eb = d.eb;
+  in.f = d.F;
+  in.r = d.R;
+  in.s = d.S;
+  in.stride = d.stride;
+  in.lpix = pin.lpix;
+  in.lrow = pin.lrow;
+  in.rdata.assign(static_cast<size_t>(hw.lanes), 0);
+  pool.tick(in);  // a cycle before POOL (run_i low)
+  in.run = true;
   for (uint64_t cyc = 0;; ++cyc) {
     if (cyc > (uint64_t{1} << 36)) throw std::runtime_error("cycle model: POOL does not finish");
     res.cycles = cyc + 1;
-    const bool wlast = r == d.R - 1 && s == d.S - 1;
-    const bool close = wlast && ((c & 7) == 7 || c == d.C - 1);
-    const int ly = ol * d.eb + oy;
-    const bool lane_ok = ly < d.E;
-    const bool ck_issue = ov && lane_ok && wr.count() + (ck_valid ? 1 : 0) < kWDepth;
-    const bool ser_last = ol == L - 1;
-    const bool obuf_free = !(p1_v && p1_close) && (!ov || (ser_last && (ck_issue || !lane_ok)));
-    const bool issue = left && (!close || obuf_free);
-    const bool done = !left && !p1_v && !ov && !ck_valid;
-    const bool finished = done && wr.idle() && wr.port.out == 0;
-    // edges: writer takes the registered chunk
-    wr.step(ck_valid ? &ck_out : nullptr);
-    ck_valid = ck_issue;
-    if (ck_issue) ck_out = Chunk{pout.index(ly, ox, om), omask};
-    if (ov && (ck_issue || !lane_ok)) {
-      ol = ser_last ? 0 : ol + 1;
-      if (ser_last) ov = false;
-    }
-    if (p1_v && p1_close) {
-      ov = true;
-      omask = amask | (1u << p1_slot);
-      oy = p1_gy;
-      ox = p1_gx;
-      om = p1_m;
-    }
-    if (p1_v && p1_close) amask = 0;
-    else if (p1_v && p1_last) amask |= 1u << p1_slot;
-    p1_v = issue;
-    p1_last = wlast;
-    p1_close = close;
-    p1_slot = c & 7;
-    p1_gy = gy;
-    p1_gx = gx;
-    p1_m = c & ~7;
-    if (issue) {
-      if (!wlast) {
-        if (s != d.S - 1) {
-          ++s;
-        } else {
-          s = 0;
-          ++r;
-        }
-      } else {
-        r = s = 0;
-        if (c != d.C - 1) {
-          ++c;
-        } else {
-          c = 0;
-          if (gx != d.F - 1) {
-            ++gx;
-          } else {
-            gx = 0;
-            if (gy != d.eb - 1) ++gy;
-            else left = false;
-          }
-        }
-      }
-    }
+    in.wr_count = wr.count();
+    const PoolOut o = pool.eval(in);
+    const bool finished = o.done && wr.idle() && wr.port.out() == 0;
+    // edges: the writer takes the registered chunk
+    const WriterChunk ck = chunk_of(o.ck_y, o.ck_x, o.ck_m, o.ck_mask);
+    StatsIn sin;
+    sin.layer_on = sin.run = true;
+    sin.wr_bytes = wr.step(o.ck_valid ? &ck : nullptr);
+    res.count(sin, hw.cols);
+    pool.tick(in);
     if (finished) break;
   }
-  res.bytes_written = wr.bytes;
   return res;
 }
 
@@ -653,14 +421,10 @@ std::vector<LayerStats> predict_cycles(const std::vector<uint64_t>& mem, uint32_
     LayerStats s;
     s.w[hw::StCycles] = cycles;
     s.w[hw::StRunCycles] = pr.cycles;
-    s.w[hw::StEntries] = pr.entries;
-    s.w[hw::StGroups] = pr.groups;
-    s.w[hw::StStallFetch] = pr.st[1];
-    s.w[hw::StStallBalance] = pr.st[2];
-    s.w[hw::StStallOut] = pr.st[3];
-    s.w[hw::StStallDec] = pr.st[4];
-    s.w[hw::StBytesRead] = bytes_read + pr.bytes_read;
-    s.w[hw::StBytesWritten] = pr.bytes_written;
+    for (unsigned w : {hw::StEntries, hw::StGroups, hw::StStallFetch, hw::StStallBalance, hw::StStallOut,
+                       hw::StStallDec, hw::StBytesWritten})
+      s.w[w] = pr.rec[w];
+    s.w[hw::StBytesRead] = bytes_read + pr.rec[hw::StBytesRead];
     out.push_back(s);
   }
   return out;

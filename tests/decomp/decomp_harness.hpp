@@ -1,5 +1,6 @@
-// Drives a Verilated decompressor and golden/decomp_model in lockstep: rows started back to back or
-// after idle gaps, words and ready under random stalls, every output compared every cycle.
+// Drives a Verilated decompressor and its C++ twin (golden/decomp_model, golden/decomp/tern_decomp_dense8)
+// in lockstep: rows started back to back or after idle gaps, words and ready under random stalls, every
+// output compared every cycle. The test includes the configurations header of its Verilated library.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,11 +12,11 @@
 #include <type_traits>
 #include <vector>
 
+#include "golden/decomp/tern_decomp_dense8.hpp"
 #include "golden/decomp_model.hpp"
 #include "golden/formats/format.hpp"
 #include "tb/sim.hpp"
 #include "tb/stall.hpp"
-#include "tern_vm_decomp_configs.hpp"
 
 namespace tern::test {
 
@@ -33,6 +34,28 @@ struct HasRun : std::false_type {};
 template <class C>
 struct HasRun<C, std::void_t<decltype(C::RunBits)>> : std::true_type {};
 
+// Port differences between the decompressors (member detection on the Verilated model).
+template <class M, class = void>
+struct HasCodesO : std::false_type {};
+template <class M>
+struct HasCodesO<M, std::void_t<decltype(std::declval<M&>().codes_o)>> : std::true_type {};
+template <class M, class = void>
+struct HasCodeBitsI : std::false_type {};
+template <class M>
+struct HasCodeBitsI<M, std::void_t<decltype(std::declval<M&>().code_bits_i)>> : std::true_type {};
+template <class M, class = void>
+struct HasEmptyO : std::false_type {};
+template <class M>
+struct HasEmptyO<M, std::void_t<decltype(std::declval<M&>().empty_o)>> : std::true_type {};
+template <class M>
+bool empty_out(M& m) {
+  if constexpr (HasEmptyO<M>::value) {
+    return m.empty_o;
+  } else {
+    return false;
+  }
+}
+
 // True if `name` starts with `prefix` (compile time).
 constexpr bool starts_with(const char* name, const char* prefix) {
   return *prefix == '\0' || (*name == *prefix && starts_with(name + 1, prefix + 1));
@@ -48,6 +71,15 @@ constexpr Format format_of() {
   return Format::kDense;
 }
 
+// Packed dense reader (tern_decomp_dense8): configurations named Vdense8_*, twin Dense8Model, ports
+// codes_o (eight codes) instead of code_o, no code_bits_i and no empty_o.
+template <class Cfg>
+constexpr bool is_dense8() {
+  return starts_with(Cfg::kName, "Vdense8");
+}
+template <class Cfg>
+using TwinOf = std::conditional_t<is_dense8<Cfg>(), Dense8Model, DecompModel>;
+
 template <class Cfg>
 FormatParams params_of() {
   FormatParams p;
@@ -58,6 +90,25 @@ FormatParams params_of() {
   if constexpr (HasBlock<Cfg>::value) p.block_bits = static_cast<int>(Cfg::BlockBits);
   if constexpr (HasRun<Cfg>::value) p.run_bits = static_cast<int>(Cfg::RunBits);
   return p;
+}
+
+template <class Cfg>
+TwinOf<Cfg> make_twin() {
+  if constexpr (is_dense8<Cfg>()) {
+    return Dense8Model(static_cast<int>(Cfg::IdxBits));
+  } else {
+    return DecompModel(format_of<Cfg>(), params_of<Cfg>());
+  }
+}
+
+// The code output of a Verilated decompressor (codes_o of the packed reader).
+template <class M>
+uint64_t code_out(M& m) {
+  if constexpr (HasCodesO<M>::value) {
+    return m.codes_o;
+  } else {
+    return m.code_o;
+  }
 }
 
 // One row as the engine presents it.
@@ -89,7 +140,7 @@ class Harness {
   using Model = typename Cfg::Model;
 
   Harness(const std::string& name, double p_word, double p_ready, uint64_t seed)
-      : name_(name), sim_(name), model_(format_of<Cfg>(), params_of<Cfg>()), word_go_(p_word, seed * 2 + 1),
+      : name_(name), sim_(name), model_(make_twin<Cfg>()), word_go_(p_word, seed * 2 + 1),
         ready_go_(p_ready, seed * 2 + 2) {
     idle_inputs();
     sim_.reset();
@@ -158,8 +209,8 @@ class Harness {
       // Handshakes of this cycle.
       if (sim_->valid_o && in.ready && active >= 0) {
         auto& rr = res[static_cast<size_t>(active)];
-        rr.entries.push_back({static_cast<uint32_t>(sim_->index_o), static_cast<uint32_t>(sim_->code_o),
-                              static_cast<bool>(sim_->last_o), static_cast<bool>(sim_->empty_o)});
+        rr.entries.push_back({static_cast<uint32_t>(sim_->index_o), static_cast<uint32_t>(code_out(sim_.model())),
+                              static_cast<bool>(sim_->last_o), empty_out(sim_.model())});
         if (stats) ++stats->outputs;
         if (sim_->last_o) {
           rr.cycles = static_cast<int64_t>(sim_.cycle()) - start_cycle;
@@ -222,10 +273,10 @@ class Harness {
     DecompOut got;
     got.word_ready = m.word_ready_o;
     got.valid = m.valid_o;
-    got.code = m.code_o;
+    got.code = static_cast<uint32_t>(code_out(m));
     got.index = m.index_o;
     got.last = m.last_o;
-    got.empty = m.empty_o;
+    got.empty = empty_out(m);
     got.busy = m.busy_o;
     got.err = m.err_o;
     got.err_code = m.err_code_o;
@@ -252,7 +303,9 @@ class Harness {
     auto& m = sim_.model();
     m.start_i = in.start;
     m.row_len_i = static_cast<std::remove_reference_t<decltype(m.row_len_i)>>(in.row_len);
-    m.code_bits_i = static_cast<std::remove_reference_t<decltype(m.code_bits_i)>>(in.code_bits);
+    if constexpr (HasCodeBitsI<Model>::value) {
+      m.code_bits_i = static_cast<std::remove_reference_t<decltype(m.code_bits_i)>>(in.code_bits);
+    }
     m.wtype_i = static_cast<std::remove_reference_t<decltype(m.wtype_i)>>(in.wtype);
     m.word_valid_i = in.word_valid;
     m.word_i = static_cast<std::remove_reference_t<decltype(m.word_i)>>(in.word);
@@ -277,11 +330,12 @@ class Harness {
     chk("busy_o", m.busy_o, w.busy);
     chk("err_o", m.err_o, w.err);
     chk("err_code_o", m.err_code_o, static_cast<uint64_t>(w.err_code));
-    if (m.valid_o && w.valid) {
+    // the packed reader's codes/index/last come straight from registers: compared every cycle
+    if (is_dense8<Cfg>() || (m.valid_o && w.valid)) {
       chk("last_o", m.last_o, w.last);
-      chk("empty_o", m.empty_o, w.empty);
+      chk("empty_o", empty_out(m), w.empty);
       if (!w.empty) {
-        chk("code_o", m.code_o, w.code);
+        chk("code_o", code_out(m), w.code);
         chk("index_o", m.index_o, w.index);
       }
     }
@@ -290,7 +344,7 @@ class Harness {
 
   std::string name_;
   tb::Sim<Model> sim_;
-  DecompModel model_;
+  TwinOf<Cfg> model_;
   tb::Stall word_go_, ready_go_;
 };
 

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "tests/decomp/decomp_harness.hpp"
+#include "tern_vm_decomp_configs.hpp"
 #include "tests/formats/format_gen.hpp"
 
 namespace {

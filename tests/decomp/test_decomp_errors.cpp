@@ -8,6 +8,7 @@
 
 #include "golden/formats/bitstream.hpp"
 #include "tests/decomp/decomp_harness.hpp"
+#include "tern_vm_decomp_configs.hpp"
 #include "tests/formats/format_gen.hpp"
 
 namespace {
