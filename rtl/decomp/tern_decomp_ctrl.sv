@@ -122,7 +122,6 @@ module tern_decomp_ctrl #(
   `include "f_macros.svh"
   `F_RESET_GATE
   `F_NOW_ASSERT(f_err_stops, err_q, !run_q)
-  `F_NOW_ASSERT(f_err_code, 1'b1, err_q == (code_q != 3'(tern_pkg::DecErrNone)))
   `F_NOW_ASSERT(f_cfg_legal, run_q, len_q != '0 && (!len_q[IdxBits] || len_q[IdxBits-1:0] == '0) &&
                 32'(cb_q) <= MaxCodeBits && tern_pkg::code_bits_ok(32'(wt_q), 32'(cb_q)))
 `endif
