@@ -181,7 +181,6 @@ module f_decomp_props #(
   `F_NEXT_ASSERT(a_row_end_how, busy_o && !clear_i && !(start_i && !f_start),
                  busy_o || err_o || $past(f_fire && last_o))
   `F_COVER(c_row_end, busy_o && f_last_in_q)
-  `F_COVER(c_row_end_max, busy_o && f_last_in_q && 32'(f_wait_q) == EndBound - 1)
 endmodule : f_decomp_props
 
 `default_nettype wire
