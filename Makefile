@@ -19,7 +19,7 @@ help:
 	@echo "  make synth     whole-accelerator PPA flows"
 	@echo "  make fuzz      libFuzzer (clang, ASan/UBSan) on every fuzz target, FUZZ_SECONDS each (default 60)"
 	@echo "  make asan      golden library, model/format/data tests, CLI bad-input tests under ASan/UBSan"
-	@echo "  make formal    formal proofs (k-induction, PDR) of the decompressors, FIFO, register block, AXI4 adapter,"
+	@echo "  make formal    formal proofs (k-induction, PDR) of the decompressors, FIFO, register block, AXI4 adapter, memory port,"
 	@echo "                 covers and mutation checks -> build/formal/ (docs/formal.md); make test runs the quick ones"
 	@echo "  make setup     install the Debian packages the flows need (idempotent)"
 	@echo "  make clean     remove $(BUILD)/"

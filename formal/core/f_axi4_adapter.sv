@@ -5,7 +5,7 @@
 // SVA a_r_last), and keeps at most 3 of each outstanding (the shadow counters' range). Properties:
 // the simulation SVA a_ar_hold, a_aw_hold, a_w_hold (a_wr_half, a_wr_done_req are internal: the
 // RTL's FORMAL block); single-beat INCR bursts of 8 bytes (a_axi_fixed); every Tern request gives
-// exactly one AR, or one AW and one W, carrying its address and data (a_ar_once, a_aw_once,
+// exactly one AR, or one AW and one W, carrying its address, data and byte strobes (a_ar_once, a_aw_once,
 // a_w_once, a_wr_complete, a_aw_addr, a_w_data); every R and B beat becomes exactly one Tern
 // response with its data and error flag (a_rd_rsp, a_wr_rsp) and only for an outstanding request
 // (a_rd_rsp_expected, a_wr_rsp_expected): with one AXI ID, responses come in request order.
@@ -23,6 +23,7 @@ module f_axi4_adapter (
   input logic        wr_req_valid_i,
   input logic [31:0] wr_req_addr_i,
   input logic [63:0] wr_req_data_i,
+  input logic [7:0]  wr_req_strb_i,
   input logic        wr_rsp_ready_i,
   input logic        m_axi_arready_i,
   input logic        m_axi_rvalid_i,
@@ -46,7 +47,7 @@ module f_axi4_adapter (
   tern_axi4_adapter i_dut (
     .clk_i, .rst_ni, .rd_req_valid_i, .rd_req_ready_o, .rd_req_addr_i, .rd_rsp_valid_o, .rd_rsp_ready_i,
     .rd_rsp_data_o, .rd_rsp_err_o, .wr_req_valid_i, .wr_req_ready_o, .wr_req_addr_i, .wr_req_data_i,
-    .wr_rsp_valid_o, .wr_rsp_ready_i, .wr_rsp_err_o, .m_axi_arvalid_o, .m_axi_arready_i,
+    .wr_req_strb_i, .wr_rsp_valid_o, .wr_rsp_ready_i, .wr_rsp_err_o, .m_axi_arvalid_o, .m_axi_arready_i,
     .m_axi_araddr_o, .m_axi_arlen_o, .m_axi_arsize_o, .m_axi_arburst_o, .m_axi_rvalid_i,
     .m_axi_rready_o, .m_axi_rdata_i, .m_axi_rresp_i, .m_axi_rlast_i, .m_axi_awvalid_o,
     .m_axi_awready_i, .m_axi_awaddr_o, .m_axi_awlen_o, .m_axi_awsize_o, .m_axi_awburst_o,
@@ -91,7 +92,7 @@ module f_axi4_adapter (
 
   // ---- environment ----------------------------------------------------------------------------
   `F_HOLD_ASSUME(a_rd_req_hold, rd_req_valid_i, rd_req_ready_o, 1'b0, rd_req_addr_i)
-  `F_HOLD_ASSUME(a_wr_req_hold, wr_req_valid_i, wr_req_ready_o, 1'b0, {wr_req_addr_i, wr_req_data_i})
+  `F_HOLD_ASSUME(a_wr_req_hold, wr_req_valid_i, wr_req_ready_o, 1'b0, {wr_req_addr_i, wr_req_data_i, wr_req_strb_i})
   `F_NOW_ASSUME(a_r_last, m_axi_rvalid_i, m_axi_rlast_i)
   `F_NOW_ASSUME(a_r_expected, m_axi_rvalid_i, f_ar_out_q != '0)
   `F_NOW_ASSUME(a_b_expected, m_axi_bvalid_i, f_wr_out_q != '0)
@@ -103,8 +104,7 @@ module f_axi4_adapter (
   `F_HOLD_ASSERT(a_aw_hold, m_axi_awvalid_o, m_axi_awready_i, 1'b0, m_axi_awaddr_o)
   `F_HOLD_ASSERT(a_w_hold, m_axi_wvalid_o, m_axi_wready_i, 1'b0, {m_axi_wdata_o, m_axi_wstrb_o, m_axi_wlast_o})
   `F_NOW_ASSERT(a_axi_fixed, 1'b1, m_axi_arlen_o == 8'd0 && m_axi_arsize_o == 3'd3 && m_axi_arburst_o == 2'b01 &&
-                m_axi_awlen_o == 8'd0 && m_axi_awsize_o == 3'd3 && m_axi_awburst_o == 2'b01 &&
-                m_axi_wstrb_o == 8'hff && m_axi_wlast_o)
+                m_axi_awlen_o == 8'd0 && m_axi_awsize_o == 3'd3 && m_axi_awburst_o == 2'b01 && m_axi_wlast_o)
 
   // ---- requests: each one exactly one AR, or one AW and one W ---------------------------------------
   `F_NOW_ASSERT(a_ar_once, 1'b1, f_ar == f_rd_acc && (!f_ar || m_axi_araddr_o == rd_req_addr_i))
@@ -114,7 +114,7 @@ module f_axi4_adapter (
   // k-induction link: the shadow record equals the DUT's
   `F_NOW_ASSERT(f_wr_state, 1'b1, f_aw_done_q == f_probe_aw_done && f_w_done_q == f_probe_w_done)
   `F_NOW_ASSERT(a_aw_addr, m_axi_awvalid_o, m_axi_awaddr_o == wr_req_addr_i)
-  `F_NOW_ASSERT(a_w_data, m_axi_wvalid_o, m_axi_wdata_o == wr_req_data_i)
+  `F_NOW_ASSERT(a_w_data, m_axi_wvalid_o, m_axi_wdata_o == wr_req_data_i && m_axi_wstrb_o == wr_req_strb_i)
 
   // ---- responses: each AXI response exactly one Tern response, for an outstanding request ----------
   `F_NOW_ASSERT(a_rd_rsp, 1'b1, f_rrsp == f_r && rd_rsp_valid_o == m_axi_rvalid_i &&
@@ -135,6 +135,7 @@ module f_axi4_adapter (
   `F_COVER(c_rd_err, f_rrsp && rd_rsp_err_o)
   `F_COVER(c_wr_err, f_wrsp && wr_rsp_err_o)
   `F_COVER(c_two_reads_out, f_rd_out_q == 2'd2)
+  `F_COVER(c_wr_partial, f_w && m_axi_wstrb_o != 8'hff && m_axi_wstrb_o != 8'h00)
 endmodule : f_axi4_adapter
 
 `default_nettype wire

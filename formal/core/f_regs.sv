@@ -3,13 +3,15 @@
 // accepted (the simulation SVA a_aw_hold, a_w_hold, a_ar_hold, assumed here); the engine's status
 // inputs and the counters are free. Properties: the simulation SVA a_b_hold, a_r_hold, a_b_after_w,
 // a_r_after_ar, a_start_idle, and every request answered once, in order (a_wr_once, a_rd_once,
-// a_aw_w_together), the response code of every address (a_bresp, a_rresp), the configuration
+// a_aw_w_together), the response code of every address and the ID, VERSION, CONFIG0..4 values (a_bresp, a_rresp), the configuration
 // registers changed only by an accepted write while idle (a_prog, a_timeout), a_irq_cause.
 `default_nettype none
 `include "f_macros.svh"
 
 module f_regs #(
-  parameter int unsigned NumCtrs = 2
+  parameter int unsigned  NumCtrs = 2,
+  parameter int unsigned  Version = 32'h0002_0001,  // build constants, distinct so that a read of
+  parameter logic [159:0] Config  = 160'h4444_4444_3333_3333_2222_2222_1111_1111_a5c3_0f96  // the wrong one fails
 ) (
   input logic                  clk_i,
   input logic                  rst_ni,
@@ -35,7 +37,9 @@ module f_regs #(
   logic        start_o, soft_reset_o, irq_o;
 
   tern_regs #(
-    .NumCtrs(NumCtrs)
+    .NumCtrs(NumCtrs),
+    .Version(Version),
+    .Config (Config)
   ) i_dut (
     .clk_i, .rst_ni, .s_awvalid_i, .s_awready_o, .s_awaddr_i, .s_wvalid_i, .s_wready_o, .s_wdata_i,
     .s_wstrb_i, .s_bvalid_o, .s_bready_i, .s_bresp_o, .s_arvalid_i, .s_arready_o, .s_araddr_i,
@@ -68,12 +72,12 @@ module f_regs #(
     end
   end
 
-  // writable registers; readable ones (docs/registers.md): 0x00..0x18 (not 0x1c), 0x20..0x2c, counters
+  // writable registers; readable ones (docs/registers.md): 0x00..0x18, 0x20..0x30 (CONFIG0..4), counters
   function automatic logic f_writable(input logic [11:0] a);
     f_writable = (a == 12'h008) || (a == 12'h010) || (a == 12'h014) || (a == 12'h018);
   endfunction
   function automatic logic f_readable(input logic [11:0] a);
-    f_readable = (a <= 12'h018 && a[1:0] == 2'b00) || (a >= 12'h020 && a <= 12'h02c && a[1:0] == 2'b00) ||
+    f_readable = (a <= 12'h018 && a[1:0] == 2'b00) || (a >= 12'h020 && a <= 12'h030 && a[1:0] == 2'b00) ||
                  (a >= 12'h040 && a < 12'h040 + 12'(8 * NumCtrs) && a[1:0] == 2'b00);
   endfunction
 
@@ -88,8 +92,15 @@ module f_regs #(
   `F_NOW_ASSERT(a_wr_once, 1'b1, f_wr_out_q == {1'b0, s_bvalid_o})
   `F_NOW_ASSERT(a_rd_once, 1'b1, f_rd_out_q == {1'b0, s_rvalid_o})
   `F_NEXT_ASSERT(a_bresp, f_aw, s_bresp_o == (f_writable($past(s_awaddr_i)) ? 2'b00 : 2'b10))
+  // the build constants: ID, VERSION and CONFIG0..4 read back as the parameters
+  function automatic logic f_const_ok(input logic [11:0] a, input logic [31:0] d);
+    f_const_ok = 1'b1;
+    if (a == 12'h000) f_const_ok = d == 32'h5445_524e;
+    if (a == 12'h004) f_const_ok = d == 32'(Version);
+    for (int i = 0; i < 5; i++) if (a == 12'h020 + 12'(4 * i)) f_const_ok = d == Config[32*i +: 32];
+  endfunction
   `F_NEXT_ASSERT(a_rresp, f_ar, s_rresp_o == (f_readable($past(s_araddr_i)) ? 2'b00 : 2'b10) &&
-                 (($past(s_araddr_i) != 12'h000) || s_rdata_o == 32'h5445_524e))
+                 f_const_ok($past(s_araddr_i), s_rdata_o))
 
   // ---- control --------------------------------------------------------------------------------
   `F_NOW_ASSERT(a_start_idle, start_o, !busy_i)
@@ -110,6 +121,7 @@ module f_regs #(
   `F_COVER(c_r_stall, s_rvalid_o && !s_rready_i)
   `F_COVER(c_wr_slverr, f_b && s_bresp_o == 2'b10)
   `F_COVER(c_rd_ctr, f_ar && s_araddr_i == 12'h04c)
+  `F_COVER(c_rd_config4, f_ar && s_araddr_i == 12'h030)
   `F_COVER(c_rd_slverr, f_r && s_rresp_o == 2'b10)
   `F_COVER(c_start, start_o)
   `F_COVER(c_start_busy, f_aw && s_awaddr_i == 12'h008 && s_wstrb_i[0] && s_wdata_i[0] && busy_i)
