@@ -5,7 +5,7 @@ PY    := /usr/bin/python3
 TRACE ?= 0
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DTERN_TRACE=$(if $(filter 1,$(TRACE)),ON,OFF)
 
-.PHONY: help setup configure build test lint area run bench coverage synth clean fuzz asan
+.PHONY: help setup configure build test lint area run bench coverage synth clean fuzz asan formal
 
 help:
 	@echo "Tern targets:"
@@ -19,6 +19,8 @@ help:
 	@echo "  make synth     whole-accelerator PPA flows"
 	@echo "  make fuzz      libFuzzer (clang, ASan/UBSan) on every fuzz target, FUZZ_SECONDS each (default 60)"
 	@echo "  make asan      golden library, model/format/data tests, CLI bad-input tests under ASan/UBSan"
+	@echo "  make formal    formal proofs (k-induction, PDR) of the decompressors, FIFO, register block, AXI4 adapter, memory port,"
+	@echo "                 covers and mutation checks -> build/formal/ (docs/formal.md); make test runs the quick ones"
 	@echo "  make setup     install the Debian packages the flows need (idempotent)"
 	@echo "  make clean     remove $(BUILD)/"
 
@@ -35,7 +37,7 @@ build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: build
-	@scripts/setup train onnx
+	@scripts/setup train onnx formal
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure --timeout 900
 
 lint: configure
@@ -75,6 +77,13 @@ fuzz: setup
 	  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
 	cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_model fuzz_idx fuzz_decode fuzz_decomp_rtl fuzz_desc_rtl
 	tests/fuzz/run_fuzz.sh $(BUILD)-fuzz $(FUZZ_SECONDS)
+
+# Formal: every proof job of formal/jobs (quick, full: k-induction, PDR, BMC, covers) and the mutation
+# checks; then the tables of docs/formal.md from the results (formal/report).
+formal: setup
+	@scripts/setup formal
+	formal/run --tags all --jobs $(JOBS)
+	formal/report --out docs/formal.md
 
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 asan: setup

@@ -31,7 +31,7 @@ void Dense8Model::reset() {
 Dense8Model::Comb Dense8Model::comb(const DecompIn& in) const {
   Comb c{};
   const uint32_t row_len = in.row_len & len_mask_;
-  c.cfg_ok = row_len != 0 && (row_len & 7u) == 0 &&
+  c.cfg_ok = row_len != 0 && (row_len & 7u) == 0 && row_len <= (1u << idx_bits_) &&
              (in.wtype == static_cast<int>(WeightType::kTernary) || in.wtype == static_cast<int>(WeightType::kBinary));
   c.final_e = ((idx_ + 8) & len_mask_) == len_;
   c.slot_end = tern_ ? ptr_ == 3 : ptr_ == 7;

@@ -63,6 +63,13 @@ module tern_fifo #(
     PtrBits'(wptr_q - rptr_q) == PtrBits'(count_q)) else tern_sva_fail($sformatf("%m"));
 `endif
   // ---- end of assertions ----
+  // ---- formal (formal/, docs/formal.md): the internal SVA a_ptr_count, which the k-induction
+  // proofs of the port properties need; not read by simulation or synthesis
+`ifdef FORMAL
+  `include "f_macros.svh"
+  `F_RESET_GATE
+  `F_NOW_ASSERT(a_ptr_count, 1'b1, PtrBits'(wptr_q - rptr_q) == PtrBits'(count_q) && 32'(count_q) <= Depth)
+`endif
 endmodule : tern_fifo
 
 `default_nettype wire

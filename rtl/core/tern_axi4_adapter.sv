@@ -129,6 +129,14 @@ module tern_axi4_adapter (
     m_axi_rvalid_i |-> m_axi_rlast_i) else tern_sva_fail($sformatf("%m"));
 `endif
   // ---- end of assertions ----
+  // ---- formal (formal/, docs/formal.md): the internal SVA a_wr_half and a_wr_done_req, which the
+  // k-induction proofs of the port properties need; not read by simulation or synthesis
+`ifdef FORMAL
+  `include "f_macros.svh"
+  `F_RESET_GATE
+  `F_NOW_ASSERT(a_wr_half, 1'b1, !(aw_done_q && w_done_q))
+  `F_NOW_ASSERT(a_wr_done_req, aw_done_q || w_done_q, wr_req_valid_i)
+`endif
 endmodule : tern_axi4_adapter
 
 `default_nettype wire

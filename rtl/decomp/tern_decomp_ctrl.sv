@@ -116,6 +116,15 @@ module tern_decomp_ctrl #(
     else tern_sva_fail($sformatf("%m"));
 `endif
   // ---- end of assertions ----
+  // ---- formal strengthening invariants (formal/, docs/formal.md): reachable-state facts that the
+  // k-induction proofs of the decompressors' port properties need; not read by simulation or synthesis
+`ifdef FORMAL
+  `include "f_macros.svh"
+  `F_RESET_GATE
+  `F_NOW_ASSERT(f_err_stops, err_q, !run_q)
+  `F_NOW_ASSERT(f_cfg_legal, run_q, len_q != '0 && (!len_q[IdxBits] || len_q[IdxBits-1:0] == '0) &&
+                32'(cb_q) <= MaxCodeBits && tern_pkg::code_bits_ok(32'(wt_q), 32'(cb_q)))
+`endif
 endmodule : tern_decomp_ctrl
 
 `default_nettype wire

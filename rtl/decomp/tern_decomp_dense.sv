@@ -192,6 +192,13 @@ module tern_decomp_dense #(
     else tern_sva_fail($sformatf("%m"));
 `endif
   // ---- end of assertions ----
+  // ---- formal strengthening invariant (formal/, docs/formal.md): needed by k-induction; not read by
+  // simulation or synthesis
+`ifdef FORMAL
+  `include "f_macros.svh"
+  `F_RESET_GATE
+  `F_NOW_ASSERT(f_pos_in_row, run, pos_q < row_len)
+`endif
 endmodule : tern_decomp_dense
 
 `default_nettype wire

@@ -49,6 +49,7 @@ module tern_decomp_dense8 #(
   logic [15:0]      codes;
 
   assign cfg_ok  = row_len_i != '0 && row_len_i[2:0] == 3'd0 &&
+                   (!row_len_i[IdxBits] || row_len_i[IdxBits-1:0] == '0) &&  // at most 2**IdxBits
                    (wtype_i == 3'(tern_pkg::WtTernary) || wtype_i == 3'(tern_pkg::WtBinary));
   assign go      = start_i && !clear_i && !err_q && (!run_q || (fire && final_e));
   assign fire    = valid_o && ready_i;

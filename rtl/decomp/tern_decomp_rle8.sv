@@ -270,6 +270,15 @@ module tern_decomp_rle8 #(
     else tern_sva_fail($sformatf("%m"));
 `endif
   // ---- end of assertions ----
+  // ---- formal strengthening invariants (formal/, docs/formal.md): reachable-state facts that the
+  // k-induction proofs of the port properties need; not read by simulation or synthesis
+`ifdef FORMAL
+  `include "f_macros.svh"
+  `F_RESET_GATE
+  `F_NOW_ASSERT(f_err_stops, err_q, !run_q)
+  // before the header word: an empty slot, no last word, nothing handed over, the pointer after the count
+  `F_NOW_ASSERT(f_hdr_first, run_q && hdr_q, !sv_q && !gl_q && num_q == 16'd1 && ptr_q == PtrBits'(2))
+`endif
 endmodule : tern_decomp_rle8
 
 `default_nettype wire

@@ -169,6 +169,15 @@ module tern_decomp_window #(
     consume_i && !flush_i |-> have_o) else tern_sva_fail($sformatf("%m"));
 `endif
   // ---- end of assertions ----
+  // ---- formal strengthening invariants (formal/, docs/formal.md): reachable-state facts that the
+  // k-induction proofs of the decompressors' port properties need; not read by simulation or synthesis
+`ifdef FORMAL
+  `include "f_macros.svh"
+  `F_RESET_GATE
+  // no word taken since the flush: both slots empty
+  `F_NOW_ASSERT(f_first_empty, first_q, valid_q == 2'b00 && !got_last_q)
+
+`endif
 endmodule : tern_decomp_window
 
 `default_nettype wire
