@@ -10,8 +10,17 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "Vtern_default.h"
-#include "Vtern_default___024root.h"
+// The Verilated build behind the RTL backend: Vtern_default (the RTL defaults), or another build when
+// compiled with TERN_VM=<class> (tools/CMakeLists.txt: tern_ice40 runs the iCE40 build of docs/ppa.md).
+#ifndef TERN_VM
+#define TERN_VM Vtern_default
+#endif
+#define TERN_STR2(x) #x
+#define TERN_STR(x) TERN_STR2(x)
+#define TERN_CAT2(a, b) a##b
+#define TERN_CAT(a, b) TERN_CAT2(a, b)
+#include TERN_STR(TERN_VM.h)
+#include TERN_STR(TERN_CAT(TERN_VM, ___024root.h))
 #include "golden/accel/metrics.hpp"
 #include "golden/net/dataset.hpp"
 #include "golden/net/reference.hpp"
@@ -136,7 +145,7 @@ struct RtlSummary {
 // The first n test images through the RTL and the golden model, one image per run (batch 1): every
 // layer of every image against the functional model and the reference, every layer's statistics
 // record against the cycle model.
-RtlSummary run_rtl(RtlBackend<Vtern_default>& rtl, const Model& m, const Program& base, const Dataset& ds, int n,
+RtlSummary run_rtl(RtlBackend<TERN_VM>& rtl, const Model& m, const Program& base, const Dataset& ds, int n,
                    bool quiet) {
   RtlSummary s;
   GoldenBackend gold;
@@ -408,7 +417,7 @@ int cmd_run(Options o, bool report_only) {
   const std::string dsname = o.data.empty() ? m.dataset : o.data;
   const Dataset ds = load_dataset(dsname, repo_root(), "test");
   check_input_shape(m, ds);
-  RtlBackend<Vtern_default> probe;
+  RtlBackend<TERN_VM> probe;
   const HwConfig hw = probe.config();  // the build's limits, from its CONFIG registers
   const Program p = compile_for(m, hw, o);
   const auto acc = golden_accuracy(m, ds, o.golden_images, o.quiet);
