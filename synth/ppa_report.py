@@ -1,20 +1,23 @@
 #!/usr/bin/python3
 """Markdown report of the whole-accelerator PPA flows (docs/ppa.md) from the JSON results of synth/ppa.py."""
 import glob
-import json
 import os
-import subprocess
 
 import ppa
 
 BLOCK_NOTES = {
-    "decompressor": "tern_dec_mux + the built decompressors (rtl/decomp) + tern_wdecode",
-    "MAC lanes": "Lanes x tern_lane with their multipliers (rtl/arith) and accumulators",
-    "requantiser": "Lanes x tern_requant (bias, multiply, round/shift, clamp, thresholds)",
-    "buffers (FIFOs)": "word, parameter, nnz and output FIFOs (tern_fifo), in flip-flops",
-    "control": "tern_engine's own logic (sequencer, CHECK, index/address generation, pipeline, pool, "
-               "counters), tern_wfetch, tern_regs",
-    "memories (macros)": "activation banks, index table, weight cache: SRAM macros, counted in bits below",
+    "decompressors": "per column: tern_feed (weight-cache reader), tern_colseq (row/replay sequencing: pass, "
+                     "pixel group, bit-plane), tern_dec_mux + the built decompressors (rtl/decomp), "
+                     "tern_decomp_dense8 (Pack 8), tern_wdecode",
+    "mac": "Cols x Lanes x tern_pe with their multipliers, packed dot products and bit-serial units (rtl/arith) "
+           "and two accumulators each",
+    "requant": "tern_rq_pool: RqUnits x tern_requant (bias, multiply, round/shift, clamp, thresholds) shared by "
+               "the columns",
+    "buffers": "FIFOs (tern_fifo), in flip-flops",
+    "control": "everything else: tern_core (sequencer), tern_seq, tern_desc_check, tern_fetch, tern_writer, "
+               "tern_mem_arb, tern_pool, tern_stats, tern_regs, tern_column's glue",
+    "memories": "activation banks (tern_ram_be, byte strobes), weight caches and index table (tern_ram_1r1w): "
+                "SRAM macros in the generic/ASIC flows, counted in bits below",
 }
 
 
@@ -32,10 +35,10 @@ def params_str(p):
 
 
 def mem_table(mems):
-    lines = ["| memory (tern_ram_1r1w) | width | depth | instances | bits |", "|---|---|---|---|---|"]
-    names = {}
+    lines = ["| memory | width | depth | instances | bits |", "|---|---|---|---|---|"]
     for m in mems:
-        lines.append(f"| {m['width']} x {m['depth']} | {m['width']} | {m['depth']} | {m['count']} | {fmt_int(m['bits'])} |")
+        kind = "tern_ram_be (byte strobes)" if m.get("kind") == "be" else "tern_ram_1r1w"
+        lines.append(f"| {kind} | {m['width']} | {m['depth']} | {m['count']} | {fmt_int(m['bits'])} |")
     lines.append(f"| **total** | | | | **{fmt_int(sum(m['bits'] for m in mems))}** ({sum(m['bits'] for m in mems) / 8192:.1f} KiB) |")
     return lines
 
@@ -47,8 +50,9 @@ def generic_section(r):
          "| block | what | cells | % | flip-flops | transistors (no FFs) | % |", "|---|---|---|---|---|---|---|"]
     for b in ppa.BLOCKS:
         v = r["blocks"][b]
-        L.append(f"| {b} | {BLOCK_NOTES[b]} | {fmt_int(v['cells'])} | {100 * v['cells'] / tot['cells']:.1f} | "
-                 f"{fmt_int(v['ff'])} | {fmt_int(v['transistors'])} | {100 * v['transistors'] / tot['transistors']:.1f} |")
+        L.append(f"| {b} | {BLOCK_NOTES[b]} | {fmt_int(v['cells'])} | {100 * v['cells'] / max(1, tot['cells']):.1f} | "
+                 f"{fmt_int(v['ff'])} | {fmt_int(v['transistors'])} | "
+                 f"{100 * v['transistors'] / max(1, tot['transistors']):.1f} |")
     L.append(f"| **total** | | **{fmt_int(tot['cells'])}** | | **{fmt_int(tot['ff'])}** | **{fmt_int(tot['transistors'])}** | |")
     L += ["", "Per module (all instances together):", "",
           "| module | instances | cells | flip-flops | transistors |", "|---|---|---|---|---|"]
@@ -116,18 +120,17 @@ def asic_section(r):
     return L
 
 
-def ice40_section(rs, slices):
+def ice40_section(rs):
     dev, pkg = ppa.ICE40_DEVICE
-    capx, capu = ppa.ICE40_CAPACITY["hx8k"], ppa.ICE40_CAPACITY["up5k"]
-    L = [f"### iCE40{dev.upper()} ({pkg}): whole-accelerator fit check, placed-and-routed datapath slices", "",
-         "Yosys `synth_ice40` (flattened, no DSP inference: the HX8K has none) of `tern_top` inside a "
+    L = [f"### iCE40 {dev.upper()} ({pkg}): the whole accelerator placed and routed", "",
+         "Yosys `synth_ice40` (flattened, no DSP inference: the HX8K has none) of the WHOLE `tern_top` inside a "
          "place-and-route boundary (synth/ppa.py `write_wrapper`: every input from a scan shift register fed by one "
-         "pin, every output registered and XOR-folded to one pin; tern_top's ~400 ports do not fit the package, "
+         "pin, every output registered and XOR-folded to one pin; tern_top's ~300 ports do not fit the package, "
          "and this keeps every path register to register without optimising logic away; the boundary adds about "
          "one flip-flop per port bit). If the cells fit the HX8K, `nextpnr-ice40 "
          f"--{dev} --package {pkg} --freq {ppa.ICE40_FREQ_MHZ} --seed 1` places and routes it; Fmax is nextpnr's "
-         "achieved frequency for the clock after routing.", "",
-         "| config | LUT4 | SB_CARRY | flip-flops | SB_RAM40_4K | fits HX8K (7680 LUT, 32 BRAM) | "
+         "achieved frequency for the clock after routing (a place-and-route result, not an estimate).", "",
+         "| config | LUT4 | SB_CARRY | flip-flops | SB_RAM40_4K (min. from the memories) | fits HX8K (7680 LUT, 32 BRAM) | "
          "fits UP5K (5280 LUT, 30 BRAM) | placed and routed | **Fmax (MHz)** | logic cells used (nextpnr) | "
          "synth + P&R s |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rs:
@@ -136,28 +139,17 @@ def ice40_section(rs, slices):
         u = r.get("utilization", {}).get("ICESTORM_LC")
         ulc = f"{u['used']} / {u['available']}" if u else "-"
         fm = f"**{r['fmax_mhz']:.1f}**" if r.get("fmax_mhz") else "-"
-        L.append(f"| `{r['config']}` | {fmt_int(c['lut'])} | {fmt_int(c['carry'])} | {fmt_int(c['ff'])} | {c['bram']} | "
-                 f"{'yes' if fp.get('hx8k') else '**no**'} | {'yes' if fp.get('up5k') else '**no**'} | "
-                 f"{'yes' if r.get('fmax_mhz') else 'no'} | {fm} | {ulc} | {r['seconds']:.0f} |")
+        L.append(f"| `{r['config']}` | {fmt_int(c['lut'])} | {fmt_int(c['carry'])} | {fmt_int(c['ff'])} | {c['bram']} "
+                 f"({r.get('bram_min', '-')}) | {'yes' if fp.get('hx8k') else '**no**'} | "
+                 f"{'yes' if fp.get('up5k') else '**no**'} | {'yes' if r.get('fmax_mhz') else 'no: ' + str(r.get('reason'))} | "
+                 f"{fm} | {ulc} | {r['seconds']:.0f} |")
     L.append("")
     for r in rs:
         if r.get("crit_from"):
             L += [f"`{r['config']}` critical path (nextpnr): `{r['crit_from']}` -> `{r['crit_to']}`"
                   f" ({r.get('crit_delay_ns', 0):.1f} ns).", ""]
-        L += [f"`{r['config']}` memories:", ""] + mem_table(r["memories"]) + [""]
-    if slices:
-        L += [f"Datapath slices, placed and routed the same way on the {dev.upper()} (the MAC slice of the default "
-              "build is `synth/rtl/tern_ppa_mac.sv`: weight decoder, the engine's weight registers, Lanes x tern_lane):",
-              "", "| slice | config | parameters | LUT4 | CARRY | FF | BRAM | fits | Fmax (MHz) | P&R s |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
-        for s in slices:
-            cc = s["cells"]
-            par = ", ".join(f"{k}={hex(v) if k in ('MacTypes', 'Formats') else v}" for k, v in s["params"].items())
-            fm = f"**{s['fmax_mhz']:.1f}**" if s.get("fmax_mhz") else "-"
-            L.append(f"| {s['slice']} (`{s['top']}`) | {s['config']} | {par} | {fmt_int(cc['lut'])} | {fmt_int(cc['carry'])} | "
-                     f"{fmt_int(cc['ff'])} | {cc['bram']} | {'yes' if s['fits'] else 'no'} | {fm} | "
-                     f"{s.get('pnr_seconds', '-')} |")
-        L.append("")
+        L += [f"`{r['config']}` memories (each 64-bit word needs at least 4 SB_RAM40_4K, 256 x 16 bit each):", ""] + \
+            mem_table(r["memories"]) + [""]
     return L
 
 
@@ -168,13 +160,14 @@ def write(out, doc):
          "place-and-route results; iCE40 Fmax comes from nextpnr-ice40 place and route, ASIC timing and power from "
          "OpenSTA on the synthesised (unplaced) netlist. The design-space sweep is in "
          "[ppa_sweep.md](ppa_sweep.md); the gate-level check is described at the end.", "",
-         "What is counted: the activation banks, index table and weight cache (every `tern_ram_1r1w`) are memories, "
-         "reported in bits. The generic and ASIC flows keep them as black-box SRAM macros (no gates, no area); the "
-         "FPGA flows infer block RAM (or LUT RAM) from the same RTL. FIFOs are flip-flops and count as buffers. "
-         "Blocks are Yosys module instances (hierarchy kept), attributed as listed in the first table.", ""]
+         "What is counted (engine v2: tern_top is a Cols x Lanes array): the activation banks (every `tern_ram_be`, "
+         "the byte-enable RAM) and the weight caches and index table (every `tern_ram_1r1w`) are memories, "
+         "reported in bits. The generic and ASIC flows keep them as black-box SRAM macros (no gates, no area; the "
+         "byte-enable macros have their byte strobes); the FPGA flows infer block RAM (or LUT RAM) from the same "
+         "RTL. FIFOs are flip-flops and count as buffers. Blocks are Yosys module instances (hierarchy kept), "
+         "attributed as listed in the first table.", ""]
     cfgs = {}
-    for name in ("generic-default", "xilinx-default", "xilinx_nodsp-default", "asic-default", "ice40-ice40",
-                 "slice_mac-ternary8"):
+    for name in ("generic-default", "xilinx-default", "xilinx_nodsp-default", "asic-default", "ice40-ice40"):
         r = load(out, name)
         if r:
             cfgs[r["config"]] = r["params"]
@@ -191,25 +184,10 @@ def write(out, doc):
     r = load(out, "asic-default")
     if r:
         L += asic_section(r)
-    rs = [x for x in (load(out, "ice40-ice40"), load(out, "ice40-default")) if x]
-    slices = [ppa.load_json(p) for p in sorted(glob.glob(os.path.join(out, "slice_*.json")))]
+    rs = [x for x in (load(out, "ice40-ice40"),) if x]
     if rs:
-        L += ice40_section(rs, slices)
-    g = load(out, "generic-ice40")
-    r = load(out, "ice40-ice40")
-    if g and r:
-        ctl = g["blocks"]["control"]["cells"] + g["blocks"]["buffers (FIFOs)"]["cells"]
-        L += [f"Why the whole accelerator is not placed and routed on an iCE40: even the smallest legal build "
-              f"(`ice40` above: 1 lane, ternary only, one format, minimum buffers) needs {fmt_int(r['cells']['lut'])} "
-              f"LUT4, {r['cells']['lut'] / ppa.ICE40_CAPACITY['hx8k']['lut']:.1f}x the HX8K's 7,680 (the largest "
-              "iCE40 nextpnr supports). The datapath is not the problem: the generic synthesis of that build "
-              f"(`synth/ppa.py generic ice40`) puts {fmt_int(ctl)} of its {fmt_int(g['total']['cells'])} cells "
-              f"({100 * ctl / g['total']['cells']:.0f}%) in the control path and FIFOs (tern_engine's sequencer, "
-              "descriptor CHECK, address generation, 64-bit statistics counters; tern_wfetch; tern_regs), which "
-              "no build parameter shrinks. So the iCE40 Fmax figures are for the datapath slices that do fit; "
-              "the whole design's clock is the ASIC OpenSTA figure above (and its critical path is in the control).",
-              ""]
-    times = [(x["flow"] + ("-" + x["slice"] if x.get("slice") else ""), x["config"], x["seconds"])
+        L += ice40_section(rs)
+    times = [(x["flow"], x["config"], x["seconds"])
              for x in (ppa.load_json(p) for p in sorted(glob.glob(os.path.join(out, "*.json"))))
              if "seconds" in x and "flow" in x]
     if times:
