@@ -744,6 +744,41 @@ def write_wrapper(top, p, ports, path):
     return ni, no
 
 
+def ice40_breakdown(netlist_json):
+    """SB_LUT4 and SB_DFF* of the flattened iCE40 netlist per tern_core sub-instance (i_fetch, i_writer,
+    gen_col[k], ...), attributed by the hierarchical name of the net each cell drives. LUTs whose output
+    has no RTL name (ABC-internal nets) are counted as 'unnamed'; the boundary (wrapper) is 'boundary'."""
+    d = load_json(netlist_json)["modules"]["tern_ppa_wrap"]
+    bit2name = {}
+    for n, v in d["netnames"].items():
+        if n.startswith("$"):
+            continue
+        for b in v["bits"]:
+            if isinstance(b, int) and (b not in bit2name or len(n) < len(bit2name[b])):
+                bit2name[b] = n
+    out = {}
+    for c in d["cells"].values():
+        t = c["type"]
+        if t.startswith("SB_DFF"):
+            kind, pin = "ff", "Q"
+        elif t == "SB_LUT4":
+            kind, pin = "lut", "O"
+        else:
+            continue
+        n = bit2name.get(c["connections"][pin][0])
+        if n is None:
+            g = "unnamed"
+        elif not n.startswith("i_dut."):
+            g = "boundary"
+        else:
+            parts = n.split(".")
+            g = ".".join(parts[1:3]) if len(parts) > 3 else ".".join(parts[1:-1]) or "tern_top"
+            g = re.sub(r"\[\d+\]", "[*]", g)
+        e = out.setdefault(g, {"lut": 0, "ff": 0})
+        e[kind] += 1
+    return out
+
+
 def ice40_pnr(top, p, srcs, od, device=None):
     """synth_ice40 of `top` (parameters p) inside write_wrapper's boundary, then nextpnr-ice40 on `device`
     ((name, package), default ICE40_DEVICE) if the cells fit. Returns cells, fit (with the reason when it
@@ -756,10 +791,11 @@ def ice40_pnr(top, p, srcs, od, device=None):
                "hierarchy -check -top tern_ppa_wrap\nsynth_ice40 -top tern_ppa_wrap "
                f"-json {nj}\ntee -q -o {sj} stat -json\n", od, "synth", reuse_if=nj)
     cells = ice40_counts(load_json(sj)["design"]["num_cells_by_type"])
+    by_inst = ice40_breakdown(nj)
     dev, pkg = device or ICE40_DEVICE
     rep = os.path.join(od, "nextpnr.json")
     res = dict(top=top, device=dev, package=pkg, boundary=dict(inputs=ni, outputs=no), cells=cells,
-               synth_seconds=round(dt, 1), seconds=round(dt, 1))
+               by_instance=by_inst, synth_seconds=round(dt, 1), seconds=round(dt, 1))
     cap = ICE40_CAPACITY[dev]
     short = [f"{cells[k]:,} {name} > {cap[k]:,}" for k, name in
              (("lut", "SB_LUT4"), ("ff", "SB_DFF"), ("bram", "SB_RAM40_4K"), ("dsp", "SB_MAC16"))

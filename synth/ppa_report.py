@@ -150,6 +150,69 @@ def ice40_section(rs):
                   f" ({r.get('crit_delay_ns', 0):.1f} ns).", ""]
         L += [f"`{r['config']}` memories (each 64-bit word needs at least 4 SB_RAM40_4K, 256 x 16 bit each):", ""] + \
             mem_table(r["memories"]) + [""]
+        bi = r.get("by_instance")
+        if bi:
+            tot = sum(v["lut"] for v in bi.values())
+            L += [f"`{r['config']}`: where the LUT4s are (the flattened netlist's cells attributed by the hierarchical "
+                  "name of the net each drives; `gen_col[*]` is the column: weight feeder, row sequencer, "
+                  "decompressors and its PEs):", "",
+                  "| instance | LUT4 | % | flip-flops |", "|---|---|---|---|"]
+            for k, v in sorted(bi.items(), key=lambda kv: -kv[1]["lut"]):
+                L.append(f"| `{k}` | {fmt_int(v['lut'])} | {100 * v['lut'] / max(1, tot):.1f} | {fmt_int(v['ff'])} |")
+            L.append("")
+    return L
+
+
+def ice40_build_section(out, r):
+    """The iCE40 build: does the whole design place and route, and a bundled model on its RTL
+    (`make -C synth ice40-run` writes ice40-run.json with the tern CLI's spec sheet)."""
+    p = ppa.params_of(ppa.CONFIGS["ice40"])
+    slots = p["Cols"] * p["Lanes"] * p["Pack"]
+    L = ["## iCE40 build", "",
+         f"`ice40` ({params_str(p)}): {p['Cols']} column x {p['Lanes']} lanes x Pack {p['Pack']} = {slots} ternary MAC "
+         "slots (8 packed ternary codes per lane per cycle on dense rows), the int8 multiplier for a model's first "
+         "and last layers, dense and RLE streams, no bit-serial datapath, no SYQ, no statistics record, one "
+         "requantiser, buffers just large enough for `models/mlp_fmnist_ternary.tnm` (the compiler's limits: "
+         "fc1's int8 rows need CacheWords 256; the bundled CNNs need larger lane banks: with BankBytes 1024 or 2048 "
+         "the compiler stops at \"layer 1 'pool1': input band of 14336 bytes (7 output rows per lane) exceeds the "
+         "lane bank\").", ""]
+    if r:
+        c = r["cells"]
+        cap = ppa.ICE40_CAPACITY["hx8k"]
+        if r.get("fits"):
+            L.append(f"**Placed and routed** on the {r['device'].upper()} ({r['package']}): {fmt_int(c['lut'])} LUT4, "
+                     f"{c['bram']} SB_RAM40_4K, **{r['fmax_mhz']} MHz** (nextpnr-ice40).")
+        else:
+            L.append(f"**Does not fit** the HX8K, the largest iCE40 nextpnr supports: {r.get('reason')}. The whole "
+                     f"design needs {c['lut'] / cap['lut']:.1f}x the HX8K's LUT4s (and {c['bram']} block RAMs for "
+                     f"memories that need at least {r.get('bram_min')}: Yosys maps the FIFO arrays to block RAM too), "
+                     "so no iCE40 Fmax exists for it; the table above shows where the LUT4s are. The datapath is "
+                     "not the problem: the column with its 16 MAC slots is about a quarter of the LUTs; the "
+                     "requantiser (a 25 x 17-bit product and the threshold/clamp logic, in LUTs: the HX8K has no "
+                     "DSP), the writer, the descriptor check and the sequencer are most of the rest, and no build "
+                     "parameter shrinks them. Fitting an HX8K needs RTL work there (e.g. a serial requantiser, "
+                     "a smaller writer/check for a fixed layer set).")
+        L.append("")
+    run = load(out, "ice40-run")
+    txt = os.path.join(out, "ice40-run.txt")
+    if run and run.get("rtl"):
+        rt = run["rtl"]
+        L.append(f"A bundled model on this build's RTL (`make -C synth ice40-run`: the `tern` CLI built against a "
+                 f"Verilated model of this configuration, `tern_ice40`): `{run['model']}`, "
+                 f"**{rt['agree']} / {rt['images']} images bit-exact** in every layer against the golden model and "
+                 f"the reference inference, RTL top-1 {100 * rt['correct'] / max(1, rt['images']):.1f}% on those "
+                 f"images; {fmt_int(run['cycles_per_image'])} cycles per image (cycle model, batch 1), "
+                 f"{fmt_int(rt.get('run_cycles_per_image', 0))} cycles per image on the RTL's run counter "
+                 "(start to done, including descriptor fetch).")
+        if r and r.get("fmax_mhz"):
+            L.append(f"At the placed-and-routed {r['fmax_mhz']} MHz: "
+                     f"{r['fmax_mhz'] * 1e6 / run['cycles_per_image']:.1f} images/s.")
+        else:
+            L.append("No placed-and-routed clock exists for this build (it does not fit), so no images/s is "
+                     "stated for the iCE40.")
+        L.append("")
+        if os.path.exists(txt):
+            L += ["Spec sheet of that run:", "", "```", open(txt).read().strip(), "```", ""]
     return L
 
 
@@ -187,6 +250,7 @@ def write(out, doc):
     rs = [x for x in (load(out, "ice40-ice40"),) if x]
     if rs:
         L += ice40_section(rs)
+    L += ice40_build_section(out, load(out, "ice40-ice40"))
     times = [(x["flow"], x["config"], x["seconds"])
              for x in (ppa.load_json(p) for p in sorted(glob.glob(os.path.join(out, "*.json"))))
              if "seconds" in x and "flow" in x]
