@@ -162,6 +162,9 @@ def record(b, out, cyc):
                  x7_bram=t["bram36"] + t["bram18"] / 2.0, x7_bram36=t["bram36"], x7_bram18=t["bram18"],
                  x7_lut_by_block={k: x7["blocks"][k]["lut"] for k in ppa.BLOCKS if k != "memories"},
                  x7_lut_memories=x7["blocks"]["memories"]["lut"], x7_seconds=x7.get("seconds"),
+                 x7_lut_by_module={m: dict(instances=v["instances"], lut=v["lut"], block=ppa.classify(m))
+                                   for m, v in sorted(x7["modules"].items(), key=lambda kv: -kv[1]["lut"])
+                                   if v["lut"] > 0},
                  memory_bits=sum(m["bits"] for m in x7["memories"]))
     else:
         r.update(x7_lut=None, x7_ff=None, x7_bram=None, x7_lut_by_block=None)
@@ -177,7 +180,8 @@ def record(b, out, cyc):
                  ice40_lut4=(ice.get("cells") or {}).get("lut"), ice40_ff=(ice.get("cells") or {}).get("ff"),
                  ice40_bram=(ice.get("cells") or {}).get("bram"), ice40_bram_min=ice.get("bram_min"),
                  ice40_fmax_mhz=ice.get("fmax_mhz") if ice["fits"] else None,
-                 ice40_reason=ice.get("reason"))
+                 ice40_reason=ice.get("reason"), ice40_seconds=ice.get("seconds"),
+                 ice40_by_instance=ice.get("by_instance"))
     else:
         r.update(ice40_device=None, ice40_fits=None, ice40_lut4=None, ice40_bram=None, ice40_fmax_mhz=None,
                  ice40_reason="iCE40 flow not run")
