@@ -239,6 +239,13 @@ def write(out, doc):
         L.append(f"| `{k}` | {params_str(v)} |")
     L.append("")
     L += ["## Results", ""]
+    missing = [(n, t) for n, t in (("generic-default", "generic"), ("xilinx-default", "xilinx"),
+                                   ("xilinx_nodsp-default", "xilinx"), ("asic-default", "asic"),
+                                   ("ice40-ice40", "ice40")) if not load(out, n)]
+    if missing:
+        L += ["Not run yet (no result in `build/synth`): " + ", ".join(f"`{n}` (`make -C synth {t}`)" for n, t in missing) +
+              ". The per-build Xilinx, ASIC and iCE40 figures of the design-space sweep are in "
+              "[ppa_sweep.md](ppa_sweep.md).", ""]
     r = load(out, "generic-default")
     if r:
         L += generic_section(r)
