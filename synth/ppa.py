@@ -759,6 +759,13 @@ def ice40_breakdown(netlist_json):
     out = {}
     for c in d["cells"].values():
         t = c["type"]
+        if t.startswith("SB_RAM"):
+            names = sorted(bit2name[b] for b in c["connections"].get("RDATA", []) if isinstance(b, int) and b in bit2name)
+            g = names[0].split(".mem_q")[0] if names else "unnamed"
+            g = re.sub(r"\[\d+\]", "[*]", g[len("i_dut."):] if g.startswith("i_dut.") else g)
+            e = out.setdefault("bram:" + g, {"lut": 0, "ff": 0, "bram": 0})
+            e["bram"] += 1
+            continue
         if t.startswith("SB_DFF"):
             kind, pin = "ff", "Q"
         elif t == "SB_LUT4":

@@ -150,7 +150,11 @@ def ice40_section(rs):
                   f" ({r.get('crit_delay_ns', 0):.1f} ns).", ""]
         L += [f"`{r['config']}` memories (each 64-bit word needs at least 4 SB_RAM40_4K, 256 x 16 bit each):", ""] + \
             mem_table(r["memories"]) + [""]
-        bi = r.get("by_instance")
+        bi = {k: v for k, v in (r.get("by_instance") or {}).items() if not k.startswith("bram:")}
+        br = {k[5:]: v["bram"] for k, v in (r.get("by_instance") or {}).items() if k.startswith("bram:")}
+        if br:
+            L += [f"`{r['config']}` block RAMs by the memory they hold (named by their read-data net): " +
+                  ", ".join(f"`{k}` {v}" for k, v in sorted(br.items(), key=lambda kv: -kv[1])) + ".", ""]
         if bi:
             tot = sum(v["lut"] for v in bi.values())
             L += [f"`{r['config']}`: where the LUT4s are (the flattened netlist's cells attributed by the hierarchical "
@@ -179,15 +183,24 @@ def ice40_build_section(out, r):
     if r:
         c = r["cells"]
         cap = ppa.ICE40_CAPACITY["hx8k"]
+        bi = {k: v for k, v in (r.get("by_instance") or {}).items() if not k.startswith("bram:")}
+        fifo_br = sum(v["bram"] for k, v in (r.get("by_instance") or {}).items()
+                      if k.startswith("bram:") and ".i_ck" in k)
+        col = sum(v["lut"] for k, v in bi.items() if "gen_col" in k)
+        rest = sum(v["lut"] for k, v in bi.items() if "gen_col" not in k and k != "boundary")
+        col_share = f"{100 * col / max(1, col + rest):.0f}%"
         if r.get("fits"):
             L.append(f"**Placed and routed** on the {r['device'].upper()} ({r['package']}): {fmt_int(c['lut'])} LUT4, "
                      f"{c['bram']} SB_RAM40_4K, **{r['fmax_mhz']} MHz** (nextpnr-ice40).")
         else:
             L.append(f"**Does not fit** the HX8K, the largest iCE40 nextpnr supports: {r.get('reason')}. The whole "
-                     f"design needs {c['lut'] / cap['lut']:.1f}x the HX8K's LUT4s (and {c['bram']} block RAMs for "
-                     f"memories that need at least {r.get('bram_min')}: Yosys maps the FIFO arrays to block RAM too), "
+                     f"design needs {c['lut'] / cap['lut']:.1f}x the HX8K's LUT4s (and {c['bram']} block RAMs where the "
+                     f"memories need at least {r.get('bram_min')}: Yosys also maps the writer's wide FIFO `i_ck` to "
+                     f"{fifo_br} block RAMs), "
                      "so no iCE40 Fmax exists for it; the table above shows where the LUT4s are. The datapath is "
-                     "not the problem: the column with its 16 MAC slots is about a quarter of the LUTs; the "
+                     f"not the problem: the column with its 16 MAC slots is {col_share} of the LUTs, and everything "
+                     f"outside the column (and the boundary) already needs {fmt_int(rest)} LUT4 "
+                     f"({rest / cap['lut']:.2f}x the HX8K); the "
                      "requantiser (a 25 x 17-bit product and the threshold/clamp logic, in LUTs: the HX8K has no "
                      "DSP), the writer, the descriptor check and the sequencer are most of the rest, and no build "
                      "parameter shrinks them. Fitting an HX8K needs RTL work there (e.g. a serial requantiser, "
