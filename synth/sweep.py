@@ -55,7 +55,8 @@ def builds():
     b.append(dict(name="default", kind="default (RTL defaults)", params={}, dense=None, cnn="native"))
     b.append(build("ternary_p8_8x8", "dense ternary, Pack 8", 8, 8, 8, 0x02, dense="ternary"))
     b.append(build("binary_p8_8x8", "dense binary, Pack 8", 8, 8, 8, 0x04, dense="binary"))
-    b.append(dict(name="ice40", kind="iCE40 build", params=dict(ppa.CONFIGS["ice40"]), dense=None, cnn="native"))
+    b.append(dict(name="ice40", kind="iCE40 build", params=dict(ppa.CONFIGS["ice40"]), dense=None, cnn="native",
+                  fit_model=os.path.join(ppa.ROOT, "models", "mlp_fmnist_ternary.tnm")))
     return b
 
 
@@ -140,6 +141,8 @@ def cycles_of(tool, b, out):
     if b["cnn"] == "as_int8":
         extra.append("--as-int8")
     res["cnn"] = run_cycles(tool, b, extra)
+    if b.get("fit_model"):
+        res["fit_model"] = run_cycles(tool, b, ["--model", b["fit_model"]])
     if b["dense"]:
         res["dense"] = run_cycles(tool, b, ["--net", DENSE_NET, "--wtype", b["dense"], "--sparsity", "0",
                                             "--format", "dense"])
@@ -150,7 +153,7 @@ def cycles_of(tool, b, out):
 def record(b, out, cyc):
     """One docs/ppa_sweep.json record."""
     p = ppa.params_of(b["params"])
-    x7, asic, ice = (cached(out, f, b["name"]) for f in ("xilinx_nodsp", "asic", "ice40"))
+    x7, asic, ice = (cached(out, f, b["name"]) or reuse_main(out, f, b) for f in ("xilinx_nodsp", "asic", "ice40"))
     r = dict(name=b["name"], kind=b["kind"], cols=p["Cols"], lanes=p["Lanes"], pack=p["Pack"],
              mac_slots=p["Cols"] * p["Lanes"] * p["Pack"], mac_types=mask_names(p["MacTypes"]),
              formats=p["Formats"], bitserial=p["BitSerial"], syq=p["Syq"], stats=p["Stats"], rq_units=p["RqUnits"],
@@ -201,6 +204,10 @@ def record(b, out, cyc):
             r["images_per_s_ice40"] = round(r["ice40_fmax_mhz"] * 1e6 / cpi, 1)
     else:
         r.update(cycles_per_image_batch1=None, cnn_error=cnn.get("error"))
+    fm = cyc.get("fit_model")
+    if fm and "cycles_per_image" in fm:
+        r.update(fit_model=fm["model"], fit_model_cycles_per_image=fm["cycles_per_image"],
+                 fit_model_macs_per_image=fm["macs_per_image"])
     if b["dense"]:
         d = cyc.get("dense", {})
         if "layers" in d:

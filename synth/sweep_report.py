@@ -246,6 +246,8 @@ def write(recs, a, wall):
             note.append("ternary layers as int8 weights")
         if r.get("cnn_error"):
             note.append("does not compile: " + r["cnn_error"])
+        if r.get("fit_model_cycles_per_image"):
+            note.append(f"{r['fit_model']} (fits): {r['fit_model_cycles_per_image']:,} cycles / image")
         L.append(f"| {r['name']} | {f0(r.get('cycles_per_image_batch1'))} | {f1(r.get('dense_equiv_macs_per_cycle'))} | "
                  f"{f2(r.get('dense_equiv_macs_per_cycle_per_klut'))} | {f0(r.get('images_per_s_asic'))} | "
                  f"{f0(r.get('images_per_s_ice40'))} | {'; '.join(note)} |")
