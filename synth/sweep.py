@@ -22,6 +22,7 @@ import threading
 import time
 
 import ppa
+import sweep_report
 
 MAC_TYPE_NAMES = ["int8", "ternary", "binary", "log2", "addnet2", "addnet3", "addnet4"]
 MODEL = os.path.join(ppa.ROOT, "models", "cnn_fmnist_ternary.tnm")
@@ -268,10 +269,14 @@ def main():
         recs.append(record(b, a.out, cyc))
     with open(a.json, "w") as f:
         json.dump(dict(generated_by="make -C synth sweep (synth/sweep.py)", yosys=ppa.yosys_version(),
-                       sweep_wall_seconds=round(wall), model=os.path.relpath(MODEL, ppa.ROOT), records=recs),
+                       flow_seconds=round(sweep_report.flow_seconds(recs)), model=os.path.relpath(MODEL, ppa.ROOT),
+                       v1_baseline=dict(cnn_cycles_per_image=sweep_report.V1_CNN_CYCLES,
+                                        best_dense_equiv_macs_per_cycle_per_klut=round(
+                                            sweep_report.V1_BEST_MPC_PER_KLUT, 3), best_build=sweep_report.V1_BEST),
+                       targets=[dict(target=t, measured=m, met=ok) for t, m, ok in sweep_report.targets(recs)],
+                       records=recs),
                   f, indent=1)
     print(f"wrote {a.json}")
-    import sweep_report
     sweep_report.write(recs, a, wall)
 
 
