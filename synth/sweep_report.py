@@ -282,6 +282,8 @@ def write(recs, a, wall):
             ice = f"fits: {r['ice40_lut4']:,} LUT4, {r['ice40_bram']} BRAM, **{r['ice40_fmax_mhz']} MHz**"
         elif r.get("ice40_lut4"):
             ice = f"no: {r['ice40_reason']}"
+        elif r.get("ice40_reason") == "iCE40 flow not run":
+            ice = "-"
         else:
             ice = f"no ({r.get('ice40_reason')})" if r.get("ice40_reason") else "-"
         L.append(f"| {r['name']} | {r['cols']}x{r['lanes']} | {r['pack']} | {r['mac_slots']} | "
@@ -291,8 +293,8 @@ def write(recs, a, wall):
     L += ["", "MAC slots = Cols x Lanes x Pack (codes multiplied per cycle at most). LUT columns: the Xilinx 7 "
           "LUTs of each block (ppa.py: decompressors = tern_decomp*, tern_dec_mux, tern_wdecode, tern_feed, "
           "tern_colseq; mac = tern_pe and its multipliers; requant = tern_rq_pool/tern_requant; buffers = "
-          "tern_fifo; control = everything else); LUT RAM of the memories is not in them. '-' in the ASIC "
-          "columns: that build's ASIC flow did not run within the sweep's time budget.", ""]
+          "tern_fifo; control = everything else); LUT RAM of the memories is not in them. '-': that flow has not run "
+          "for that build yet (see Coverage above).", ""]
     # throughput table
     L += ["## Throughput on the bundled CNN (batch 1)", "",
           "| build | cycles / image | dense-equiv MACs / cycle | per kLUT (x7) | img/s at ASIC Fmax | "
