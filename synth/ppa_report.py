@@ -215,14 +215,16 @@ def ice40_build_section(out, r):
                  f"**{rt['agree']} / {rt['images']} images bit-exact** in every layer against the golden model and "
                  f"the reference inference, RTL top-1 {100 * rt['correct'] / max(1, rt['images']):.1f}% on those "
                  f"images; {fmt_int(run['cycles_per_image'])} cycles per image (cycle model, batch 1), "
-                 f"{fmt_int(rt.get('run_cycles_per_image', 0))} cycles per image on the RTL's run counter "
-                 "(start to done, including descriptor fetch).")
+                 f"{fmt_int(rt.get('run_cycles_per_image', 0))} cycles per image on the RTL " +
+                 ("(its run counter, start to done)." if rt.get("stats_record") else
+                  "(busy cycles from start to done as the testbench counts them: this build has no counters)."))
         if r and r.get("fmax_mhz"):
             L.append(f"At the placed-and-routed {r['fmax_mhz']} MHz: "
                      f"{r['fmax_mhz'] * 1e6 / run['cycles_per_image']:.1f} images/s.")
         else:
-            L.append("No placed-and-routed clock exists for this build (it does not fit), so no images/s is "
-                     "stated for the iCE40.")
+            L.append("No placed-and-routed clock exists for this build (it does not fit), so no measured images/s "
+                     "is stated for the iCE40; at the 40 MHz target it would be "
+                     f"{40e6 / run['cycles_per_image']:.1f} images/s (a target clock, not a measurement).")
         L.append("")
         if os.path.exists(txt):
             L += ["Spec sheet of that run:", "", "```", open(txt).read().strip(), "```", ""]

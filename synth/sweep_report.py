@@ -338,11 +338,18 @@ def write(recs, a, wall):
         L += ["", "## Plots", ""]
         for im in imgs:
             L += [f"![{im}](img/{im})", ""]
-    d = R.get("default", {})
-    if d.get("asic_fmax_mhz"):
-        L += ["", "## Default build critical path (OpenSTA)", "",
-              f"`{d.get('asic_crit_start')}` -> `{d.get('asic_crit_end')}` at {d['asic_fmax_mhz']:.1f} MHz; "
-              "the worst endpoint groups are listed in [ppa.md](ppa.md) (ASIC section)."]
+    ar = [r for r in recs if r.get("asic_fmax_mhz")]
+    if ar:
+        L += ["", "## ASIC critical paths (OpenSTA, OSU 0.18 um, unplaced)", "",
+              "| build | Fmax (MHz) | startpoint | endpoint |", "|---|---|---|---|"]
+        for r in ar:
+            L.append(f"| {r['name']} | {r['asic_fmax_mhz']:.1f} | `{r.get('asic_crit_start')}` | "
+                     f"`{r.get('asic_crit_end')}` |")
+        L.append("")
+        if not R.get("default", {}).get("asic_fmax_mhz"):
+            L.append("The default build's ASIC flow has no result in this run, so the 200 MHz target is not "
+                     "measured; the smaller builds above share its control path (sequencer, fetcher, counters), "
+                     "which is where their worst paths end.")
     with open(a.doc, "w") as f:
         f.write("\n".join(L).rstrip() + "\n")
     print(f"wrote {a.doc}")
