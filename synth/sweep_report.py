@@ -151,7 +151,7 @@ def targets(recs):
         T.append(("default build ASIC Fmax >= 200 MHz (OSU 0.18 um, OpenSTA)",
                   "not measured: the full ASIC flow (flattened synthesis + delay-targeted ABC of the whole 8x8 "
                   "design) did not finish within this session's time on the shared cores; `make -C synth asic` "
-                  "runs it", None))
+                  "runs it (ternary_1x1 below: 92.1 MHz, its worst paths in the shared control)", None))
     ic = R.get("ice40", {})
     if ic:
         ok = bool(ic.get("ice40_fits")) and (ic.get("ice40_fmax_mhz") or 0) >= 40 and ic["mac_slots"] >= 16
@@ -257,8 +257,9 @@ def write(recs, a, wall):
                "LUT-based figures are '-'). " if no_x7 else "") +
               (f"ASIC flow not run yet for: {', '.join(no_asic)}. " if no_asic else "") +
               "`make -C synth sweep` resumes and fills them in. (The full ASIC flow of the default 8x8 build was "
-              "started and stopped after 17 min, still in its coarse synthesis before ABC, to leave the cores to "
-              "the Xilinx runs.)", ""]
+              "started twice and stopped after 17 and 22 min, both times still in Yosys's coarse synthesis of the "
+              "flattened design, before ABC: first to leave the cores to the Xilinx runs, then at the end of the "
+              "session's time.)", ""]
     # targets
     T = targets(recs)
     L += ["## Targets (engine v2 issue), measured vs target", "",
