@@ -1,17 +1,22 @@
 #!/usr/bin/python3
-"""Whole-accelerator PPA flows for tern_top: generic Yosys cells, iCE40 (synth_ice40 + nextpnr-ice40),
-Xilinx 7-series (synth_xilinx) and ASIC (OSU 0.18 um liberty + OpenSTA). Results go to JSON files under
---out (default build/synth); `report` turns them into docs/ppa.md.
+"""Whole-accelerator PPA flows for tern_top (engine v2, Cols x Lanes): generic Yosys cells, iCE40
+(synth_ice40 + nextpnr-ice40 of the WHOLE design), Xilinx 7-series (synth_xilinx) and ASIC (OSU 0.18 um
+liberty + OpenSTA). Results go to JSON files under --out (default build/synth); `report` turns them into
+docs/ppa.md.
 
 Usage (synth/Makefile drives these):
-  ppa.py generic CONFIG | xilinx CONFIG | asic CONFIG | ice40 CONFIG | slice NAME CONFIG | report
+  ppa.py generic CONFIG | xilinx CONFIG | xilinx_nodsp CONFIG | asic CONFIG | ice40 CONFIG | report | configs
 Configurations are defined in CONFIGS below (and by synth/sweep.py for the design-space sweep).
 
 What is counted (docs/ppa.md repeats this):
-* The activation banks, index table and weight cache (every tern_ram_1r1w) are memories. In the generic and
-  ASIC flows they are black boxes (SRAM macros): their bits are reported, not their gates. In the FPGA
-  flows they are inferred as block RAM (SB_RAM40_4K, RAMB18/36) or LUT RAM as Yosys decides.
-* FIFOs (tern_fifo) are synthesised to flip-flops and counted as buffers.
+* Every tern_ram_1r1w (weight caches, index table) and every tern_ram_be (byte-enable RAM: the activation
+  banks) is a memory. In the generic and ASIC flows they are black boxes (SRAM macros, the byte-enable ones
+  with their byte strobes): their bits are reported, not their gates. In the FPGA flows Yosys infers them as
+  block RAM (SB_RAM40_4K, RAMB18/36) or LUT RAM.
+* Blocks: decompressors (tern_decomp*, tern_dec_mux, tern_wdecode, and the per-column weight feeder
+  tern_feed and row sequencer tern_colseq), mac (tern_pe and the multipliers / bit-serial units inside),
+  requant (tern_rq_pool, tern_requant), buffers (tern_fifo, in flip-flops), control (everything else), and
+  memories.
 * All numbers are Yosys 0.23 synthesis results, except iCE40 Fmax (nextpnr-ice40 place and route) and
   ASIC timing/power (OpenSTA on the synthesised netlist, no placement, wire load not modelled).
 """
@@ -49,18 +54,13 @@ RTL_DEFAULTS = rtl_defaults()
 
 # Named configurations of the flows (parameters not listed take the RTL defaults).
 CONFIGS = {
-    # The RTL default build: 8 lanes, every multiplier type, every format, bit-serial datapath,
-    # buffers for LeNet-class networks (2 x 32768 x 64-bit activation banks, ...).
+    # The RTL default build: 8 columns x 8 lanes, Pack 8, every multiplier type and format, bit-serial, SYQ,
+    # statistics, 8 requantisers, 4 KiB lane banks.
     "default": dict(),
-    # The smallest legal build: 1 lane, ternary multiplier only, RLE only, no bit-serial datapath,
-    # minimum buffers, no SYQ. Synthesised for iCE40 to show how far the whole design is from fitting; its
-    # MAC slice (1 lane) is placed and routed.
-    "ice40": dict(Lanes=1, ActDepth=256, MaxRowLen=64, CacheWords=16, MacTypes=0x02, Formats=0x2, BitSerial=0,
-                  Syq=0),
-    # The gate-level simulation build (tests/gate): every mode, minimum buffers.
-    # A ternary-only MAC array of 8 lanes (the MAC slice that the iCE40 HX8K places and routes at full width).
-    "ternary8": dict(Lanes=8, MacTypes=0x02, BitSerial=0, Syq=0),
-    "gate": dict(Lanes=2, ActDepth=64, MaxRowLen=16, CacheWords=4),
+    # The iCE40 build: the whole tern_top placed and routed on an HX8K (docs/ppa.md "iCE40 build"): 2 lanes
+    # x Pack 8 = 16 ternary MAC slots, int8 for a model's first and last layers, dense and RLE streams.
+    "ice40": dict(Cols=1, Lanes=2, Pack=8, BankBytes=1024, CacheWords=256, MaxConvRow=64, AccBits=24,
+                  MacTypes=0x03, Formats=0x03, BitSerial=0, Syq=0, Stats=0, RqUnits=1),
 }
 
 # iCE40 device used for place and route, and the capacities of both iCE40 parts for the fit check.
@@ -155,17 +155,22 @@ def save_json(path, obj):
 # ----------------------------------------------------------------------------------------------
 # Memories: discovery and macro stand-ins
 
+RAM_MODULES = ("tern_ram_1r1w", "tern_ram_be")   # every instance of these is a memory
+
+
 def discover_rams(p, outdir):
-    """(Width, Depth) -> instance count of every tern_ram_1r1w below tern_top for parameters p."""
+    """(kind, Width, Depth) -> instance count of every tern_ram_1r1w and tern_ram_be (byte-enable RAM) below
+    tern_top for parameters p; kind is "1r1w" or "be"."""
     jpath = os.path.join(outdir, "hier.json")
     yosys("read_verilog -sv " + " ".join(rtl_files()) + "\n" + chparams(p) +
           f"hierarchy -check -top {TOP}\nproc\nwrite_json {jpath}\n", outdir, "hier", reuse_if=jpath)
     d = load_json(jpath)["modules"]
-    rams = {}  # module name -> (W, D)
+    rams = {}  # module name -> (kind, W, D)
     for name, m in d.items():
-        if m.get("attributes", {}).get("hdlname", "").lstrip("\\") == "tern_ram_1r1w" or name == "tern_ram_1r1w":
+        base = m.get("attributes", {}).get("hdlname", "").lstrip("\\") or base_name(name)
+        if base in RAM_MODULES:
             pv = m.get("parameter_default_values", {})
-            rams[name] = (int(pv["Width"], 2), int(pv["Depth"], 2))
+            rams[name] = ("be" if base == "tern_ram_be" else "1r1w", int(pv["Width"], 2), int(pv["Depth"], 2))
     counts = {}
 
     def walk(mod, mult):
@@ -179,38 +184,48 @@ def discover_rams(p, outdir):
     return counts
 
 
-def macro_name(w, dep):
-    return f"tern_sram_w{w}_d{dep}"
+def macro_name(kind, w, dep):
+    return f"tern_{'srambe' if kind == 'be' else 'sram'}_w{w}_d{dep}"
 
 
 def write_macros(counts, outdir):
-    """A tern_ram_1r1w replacement that instantiates one black-box macro per (Width, Depth), the
-    black boxes themselves, and a Liberty timing model of the macros for OpenSTA."""
-    sv = ["// Generated by synth/ppa.py: tern_ram_1r1w as SRAM macros (black boxes) for generic/ASIC synthesis.",
-          "module tern_ram_1r1w #(", "  parameter int unsigned Width = 64,", "  parameter int unsigned Depth = 1024,",
-          "  localparam int unsigned AddrBits = (Depth <= 1) ? 1 : $clog2(Depth)", ") (",
-          "  input  logic clk_i, input logic we_i, input logic [AddrBits-1:0] waddr_i,",
-          "  input  logic [Width-1:0] wdata_i, input logic re_i, input logic [AddrBits-1:0] raddr_i,",
-          "  output logic [Width-1:0] rdata_o", ");"]
-    first = True
-    for (w, dep) in sorted(counts):
-        kw = "if" if first else "else if"
-        first = False
-        sv.append(f"  {kw} (Width == {w} && Depth == {dep}) begin : gen_w{w}_d{dep}")
-        sv.append(f"    {macro_name(w, dep)} i_macro (.clk_i, .we_i, .waddr_i, .wdata_i, .re_i, .raddr_i, .rdata_o);")
-        sv.append("  end")
-    sv.append("endmodule")
-    lib = ["/* Generated by synth/ppa.py: timing model of the SRAM macros standing in for tern_ram_1r1w.",
-           f"   Registered read: clk->rdata {SRAM_CLK_Q_NS} ns, input setup {SRAM_SETUP_NS} ns (the DFFPOSX1 values",
-           "   of osu018_stdcells.lib); area 0 (memories are reported in bits). */",
+    """Replacements of tern_ram_1r1w and tern_ram_be that instantiate one black-box macro per (Width, Depth)
+    (the byte-enable RAM's macro has the byte strobes wbe_i), the black boxes themselves, and a Liberty
+    timing model of the macros for OpenSTA."""
+    sv = ["// Generated by synth/ppa.py: tern_ram_1r1w / tern_ram_be as SRAM macros (black boxes) for "
+          "generic/ASIC synthesis."]
+    for kind, mod in (("1r1w", "tern_ram_1r1w"), ("be", "tern_ram_be")):
+        be = kind == "be"
+        sv += [f"module {mod} #(", "  parameter int unsigned Width = 64,", "  parameter int unsigned Depth = 1024,",
+               "  localparam int unsigned AddrBits = (Depth <= 1) ? 1 : $clog2(Depth)", ") (",
+               "  input  logic clk_i, input logic we_i, input logic [AddrBits-1:0] waddr_i,",
+               "  input  logic [Width-1:0] wdata_i," + (" input logic [Width/8-1:0] wbe_i," if be else ""),
+               "  input  logic re_i, input logic [AddrBits-1:0] raddr_i,",
+               "  output logic [Width-1:0] rdata_o", ");"]
+        first = True
+        for (k, w, dep) in sorted(counts):
+            if k != kind:
+                continue
+            kw = "if" if first else "else if"
+            first = False
+            sv.append(f"  {kw} (Width == {w} && Depth == {dep}) begin : gen_w{w}_d{dep}")
+            sv.append(f"    {macro_name(k, w, dep)} i_macro (.clk_i, .we_i, .waddr_i, .wdata_i, "
+                      f"{'.wbe_i, ' if be else ''}.re_i, .raddr_i, .rdata_o);")
+            sv.append("  end")
+        sv.append("endmodule")
+    lib = ["/* Generated by synth/ppa.py: timing model of the SRAM macros standing in for tern_ram_1r1w and",
+           f"   tern_ram_be. Registered read: clk->rdata {SRAM_CLK_Q_NS} ns, input setup {SRAM_SETUP_NS} ns (the",
+           "   DFFPOSX1 values of osu018_stdcells.lib); area 0 (memories are reported in bits). */",
            "library (tern_macros) {", "  delay_model : table_lookup;", '  time_unit : "1ns";',
            '  voltage_unit : "1V";', '  current_unit : "1uA";', "  capacitive_load_unit (1,pf);",
            '  leakage_power_unit : "1nW";', '  pulling_resistance_unit : "1kohm";',
            "  nom_process : 1;", "  nom_voltage : 1.8;", "  nom_temperature : 25;"]
     widths = set()
-    for (w, dep) in counts:
+    for (k, w, dep) in counts:
         widths.add(w)
         widths.add(max(1, math.ceil(math.log2(dep))))
+        if k == "be":
+            widths.add(w // 8)
     for n in sorted(widths):
         lib.append(f"  type (bus{n}) {{ base_type : array; data_type : bit; bit_width : {n}; "
                    f"bit_from : {n - 1}; bit_to : 0; downto : true; }}")
@@ -220,18 +235,26 @@ def write_macros(counts, outdir):
                 f'rise_constraint (scalar) {{ values ("{SRAM_SETUP_NS}"); }} '
                 f'fall_constraint (scalar) {{ values ("{SRAM_SETUP_NS}"); }} }}')
 
-    for (w, dep) in sorted(counts):
+    for (k, w, dep) in sorted(counts):
         a = max(1, math.ceil(math.log2(dep)))
+        be = k == "be"
+        name = macro_name(k, w, dep)
         sv += ["", "(* blackbox *)",
-               f"module {macro_name(w, dep)} (input logic clk_i, input logic we_i, input logic [{a - 1}:0] waddr_i,",
-               f"  input logic [{w - 1}:0] wdata_i, input logic re_i, input logic [{a - 1}:0] raddr_i,",
+               f"module {name} (input logic clk_i, input logic we_i, input logic [{a - 1}:0] waddr_i,",
+               f"  input logic [{w - 1}:0] wdata_i," + (f" input logic [{w // 8 - 1}:0] wbe_i," if be else ""),
+               f"  input logic re_i, input logic [{a - 1}:0] raddr_i,",
                f"  output logic [{w - 1}:0] rdata_o);", "endmodule"]
-        lib += [f"  cell ({macro_name(w, dep)}) {{", "    area : 0;", "    dont_touch : true;",
+        lib += [f"  cell ({name}) {{", "    area : 0;", "    dont_touch : true;",
                 "    pin (clk_i) { direction : input; capacitance : 0.01; clock : true; }",
                 f"    pin (we_i) {{ direction : input; capacitance : 0.01; {setup_arc()} }}",
                 f"    pin (re_i) {{ direction : input; capacitance : 0.01; {setup_arc()} }}"]
-        for pin, n in (("waddr_i", a), ("raddr_i", a), ("wdata_i", w)):
-            lib.append(f"    bus ({pin}) {{ bus_type : bus{n}; direction : input; capacitance : 0.01; {setup_arc()} }}")
+        buses = [("waddr_i", a), ("raddr_i", a), ("wdata_i", w)] + ([("wbe_i", w // 8)] if be else [])
+        for pin, n in buses:
+            if n == 1:
+                lib.append(f"    pin ({pin}) {{ direction : input; capacitance : 0.01; {setup_arc()} }}")
+            else:
+                lib.append(f"    bus ({pin}) {{ bus_type : bus{n}; direction : input; capacitance : 0.01; "
+                           f"{setup_arc()} }}")
         lib.append(f"    bus (rdata_o) {{ bus_type : bus{w}; direction : output; "
                    'timing () { related_pin : "clk_i"; timing_type : rising_edge; '
                    f'cell_rise (scalar) {{ values ("{SRAM_CLK_Q_NS}"); }} cell_fall (scalar) {{ values ("{SRAM_CLK_Q_NS}"); }} '
@@ -246,21 +269,31 @@ def write_macros(counts, outdir):
 
 def mem_summary(counts):
     rows = []
-    for (w, dep), n in sorted(counts.items()):
-        rows.append(dict(width=w, depth=dep, count=n, bits=w * dep * n))
+    for (k, w, dep), n in sorted(counts.items()):
+        rows.append(dict(kind=k, width=w, depth=dep, count=n, bits=w * dep * n))
     return rows
+
+
+def ice40_bram_estimate(counts):
+    """SB_RAM40_4K blocks the memories need at least: 256 x 16 bit each (a 64-bit word spans 4 blocks; with
+    byte strobes the 16-bit blocks use bit masks, so the same count); deeper memories take ceil(D/256) times
+    as many (the 512 x 8 and 1024 x 4 / 2048 x 2 shapes give the same bits per block)."""
+    return sum(n * math.ceil(w / 16) * math.ceil(dep / 256) for (k, w, dep), n in counts.items())
 
 
 def macro_sources(p, outdir):
     counts = discover_rams(p, outdir)
     write_macros(counts, outdir)
-    return rtl_files(exclude=("tern_ram_1r1w",)) + [os.path.join(outdir, "macros.sv")], counts
+    return rtl_files(exclude=RAM_MODULES) + [os.path.join(outdir, "macros.sv")], counts
 
 
 # ----------------------------------------------------------------------------------------------
 # Hierarchical statistics -> blocks
 
-BLOCKS = ["decompressor", "MAC lanes", "requantiser", "buffers (FIFOs)", "control", "memories (macros)"]
+BLOCKS = ["decompressors", "mac", "requant", "buffers", "control", "memories"]
+BLOCK_TITLES = {"decompressors": "decompressors (feeders, row sequencers, decoders)", "mac": "MAC array (PEs)",
+                "requant": "requantisers", "buffers": "buffers (FIFOs)", "control": "control",
+                "memories": "memories"}
 
 
 def base_name(mod):
@@ -273,17 +306,21 @@ def base_name(mod):
 
 
 def classify(base):
-    if base.startswith("tern_sram_") or base == "tern_ram_1r1w":
-        return "memories (macros)"
-    if base.startswith("tern_decomp") or base in ("tern_dec_mux", "tern_wdecode"):
-        return "decompressor"
-    if base == "tern_lane" or base.startswith("tern_mul") or base.startswith("tern_mac"):
-        return "MAC lanes"
-    if base == "tern_requant":
-        return "requantiser"
-    if base == "tern_fifo":
-        return "buffers (FIFOs)"
-    if base in ("tern_engine", "tern_wfetch", "tern_regs", "tern_top"):
+    """Block of a module (None: the block of its parent). tern_feed (weight-cache reader) and tern_colseq
+    (per-column row/replay sequencing: pass, pixel group, bit-plane) are the index/row sequencing side of
+    the weight path, so they count with the decompressors."""
+    if base.startswith(("tern_sram_", "tern_srambe_")) or base in RAM_MODULES:
+        return "memories"
+    if base.startswith("tern_decomp") or base in ("tern_dec_mux", "tern_wdecode", "tern_feed", "tern_colseq"):
+        return "decompressors"
+    if (base == "tern_pe" or base.startswith(("tern_mul", "tern_mac", "tern_bitserial")) or
+            base in ("tern_dot", "tern_popcount", "tern_xnor_popcount")):
+        return "mac"
+    if base.startswith("tern_requant") or base == "tern_rq_pool":
+        return "requant"
+    if base.startswith("tern_fifo"):
+        return "buffers"
+    if base.startswith("tern_"):
         return "control"
     return None
 
@@ -534,16 +571,18 @@ def ice40_counts(cells):
                 dsp=cells.get("SB_MAC16", 0))
 
 
-def flow_ice40(cfgname, cfg, out):
-    """The whole accelerator on iCE40: synth_ice40 (no DSPs: the HX8K has none) inside the place-and-route
-    boundary of write_wrapper (the HX8K has too few pins for tern_top's ports), checked against the HX8K
-    and UP5K capacities; if it fits the HX8K, nextpnr-ice40 places and routes it (Fmax, utilisation)."""
+def flow_ice40(cfgname, cfg, out, device=None):
+    """The WHOLE accelerator on iCE40: synth_ice40 (no DSPs) of tern_top inside the place-and-route boundary
+    of write_wrapper (an iCE40 has too few pins for tern_top's ports), checked against the HX8K and UP5K
+    capacities; if it fits `device` (default ICE40_DEVICE), nextpnr-ice40 places and routes it (Fmax,
+    utilisation). When it does not fit, `reason` says which resource is short."""
     p = params_of(cfg)
     od = outdir_for(out, "ice40", cfgname)
     counts = discover_rams(p, od)
-    res = ice40_pnr(TOP, p, rtl_files(), od)
+    res = ice40_pnr(TOP, p, rtl_files(), od, device=device)
     c = res["cells"]
     res.update(flow="ice40", config=cfgname, params=p, total=c, memories=mem_summary(counts),
+               bram_min=ice40_bram_estimate(counts),
                fits_parts={dev: c["lut"] <= cap["lut"] and c["ff"] <= cap["ff"] and c["bram"] <= cap["bram"]
                            and c["dsp"] <= cap["dsp"] for dev, cap in ICE40_CAPACITY.items()})
     save_json(os.path.join(out, f"ice40-{cfgname}.json"), res)
@@ -647,17 +686,7 @@ def flow_netlist(p, path, workdir, cells="generic"):
 
 
 # ----------------------------------------------------------------------------------------------
-# iCE40 place and route of datapath slices (the whole accelerator does not fit any iCE40)
-
-SLICES = {
-    # MAC array: weight decode + Lanes x tern_lane (the multipliers of MacTypes and/or the bit-serial path)
-    "mac": ("tern_ppa_mac", ["Lanes", "MacTypes", "BitSerial", "Syq", "AccBits"]),
-    # the decompressors of Formats behind tern_dec_mux
-    "decomp": ("tern_dec_mux", ["Formats"]),
-    # one lane's requantiser
-    "requant": ("tern_requant", ["AccBits"]),
-}
-
+# iCE40 place and route of the whole design
 
 def port_list(top, p, srcs, od):
     jpath = os.path.join(od, "ports.json")
@@ -715,24 +744,71 @@ def write_wrapper(top, p, ports, path):
     return ni, no
 
 
-def ice40_pnr(top, p, srcs, od, extra=None):
-    """synth_ice40 of `top` (parameters p) inside write_wrapper's boundary, then nextpnr-ice40 on
-    ICE40_DEVICE if the cells fit. Returns cells, fit, Fmax, utilisation, critical path and run times."""
+def ice40_breakdown(netlist_json):
+    """SB_LUT4 and SB_DFF* of the flattened iCE40 netlist per tern_core sub-instance (i_fetch, i_writer,
+    gen_col[k], ...), attributed by the hierarchical name of the net each cell drives. LUTs whose output
+    has no RTL name (ABC-internal nets) are counted as 'unnamed'; the boundary (wrapper) is 'boundary'."""
+    d = load_json(netlist_json)["modules"]["tern_ppa_wrap"]
+    bit2name = {}
+    for n, v in d["netnames"].items():
+        if n.startswith("$"):
+            continue
+        for b in v["bits"]:
+            if isinstance(b, int) and (b not in bit2name or len(n) < len(bit2name[b])):
+                bit2name[b] = n
+    out = {}
+    for c in d["cells"].values():
+        t = c["type"]
+        if t.startswith("SB_RAM"):
+            names = sorted(bit2name[b] for b in c["connections"].get("RDATA", []) if isinstance(b, int) and b in bit2name)
+            g = names[0].split(".mem_q")[0] if names else "unnamed"
+            g = re.sub(r"\[\d+\]", "[*]", g[len("i_dut."):] if g.startswith("i_dut.") else g)
+            e = out.setdefault("bram:" + g, {"lut": 0, "ff": 0, "bram": 0})
+            e["bram"] += 1
+            continue
+        if t.startswith("SB_DFF"):
+            kind, pin = "ff", "Q"
+        elif t == "SB_LUT4":
+            kind, pin = "lut", "O"
+        else:
+            continue
+        n = bit2name.get(c["connections"][pin][0])
+        if n is None:
+            g = "unnamed"
+        elif not n.startswith("i_dut."):
+            g = "boundary"
+        else:
+            parts = n.split(".")
+            g = ".".join(parts[1:3]) if len(parts) > 3 else ".".join(parts[1:-1]) or "tern_top"
+            g = re.sub(r"\[\d+\]", "[*]", g)
+        e = out.setdefault(g, {"lut": 0, "ff": 0})
+        e[kind] += 1
+    return out
+
+
+def ice40_pnr(top, p, srcs, od, device=None):
+    """synth_ice40 of `top` (parameters p) inside write_wrapper's boundary, then nextpnr-ice40 on `device`
+    ((name, package), default ICE40_DEVICE) if the cells fit. Returns cells, fit (with the reason when it
+    does not), Fmax, utilisation, critical path and run times."""
     ports = port_list(top, p, srcs, od)
     wrap = os.path.join(od, "wrap.v")
     ni, no = write_wrapper(top, p, ports, wrap)
     sj, nj = os.path.join(od, "stat.json"), os.path.join(od, "netlist.json")
     dt = yosys("read_verilog -sv " + " ".join(srcs) + f"\nread_verilog {wrap}\n"
                "hierarchy -check -top tern_ppa_wrap\nsynth_ice40 -top tern_ppa_wrap "
-               f"-json {nj}\ntee -q -o {sj} stat -json\n", od, "synth")
+               f"-json {nj}\ntee -q -o {sj} stat -json\n", od, "synth", reuse_if=nj)
     cells = ice40_counts(load_json(sj)["design"]["num_cells_by_type"])
-    dev, pkg = ICE40_DEVICE
+    by_inst = ice40_breakdown(nj)
+    dev, pkg = device or ICE40_DEVICE
     rep = os.path.join(od, "nextpnr.json")
     res = dict(top=top, device=dev, package=pkg, boundary=dict(inputs=ni, outputs=no), cells=cells,
-               synth_seconds=round(dt, 1), seconds=round(dt, 1))
+               by_instance=by_inst, synth_seconds=round(dt, 1), seconds=round(dt, 1))
     cap = ICE40_CAPACITY[dev]
-    if cells["lut"] > cap["lut"] or cells["ff"] > cap["ff"] or cells["bram"] > cap["bram"] or cells["dsp"]:
-        res.update(fits=False, fmax_mhz=None)
+    short = [f"{cells[k]:,} {name} > {cap[k]:,}" for k, name in
+             (("lut", "SB_LUT4"), ("ff", "SB_DFF"), ("bram", "SB_RAM40_4K"), ("dsp", "SB_MAC16"))
+             if cells[k] > cap[k]]
+    if short:
+        res.update(fits=False, fmax_mhz=None, reason=f"synth_ice40: {', '.join(short)} ({dev.upper()})")
         return res
     try:
         dtp = run(["nextpnr-ice40", f"--{dev}", "--package", pkg, "--json", nj, "--freq", str(ICE40_FREQ_MHZ),
@@ -740,8 +816,8 @@ def ice40_pnr(top, p, srcs, od, extra=None):
                   os.path.join(od, "nextpnr.log"))
     except RuntimeError as e:
         log = open(os.path.join(od, "nextpnr.log")).read()
-        if "Unable to place" in log or "failed to place" in log or "no bels" in log.lower():
-            res.update(fits=False, fmax_mhz=None)
+        if "Unable to place" in log or "failed to place" in log or "no bels" in log.lower() or "route" in log[-2000:]:
+            res.update(fits=False, fmax_mhz=None, reason="nextpnr-ice40 failed: " + log.strip().splitlines()[-1][:200])
             return res
         raise e
     r = load_json(rep)
@@ -759,26 +835,11 @@ def ice40_pnr(top, p, srcs, od, extra=None):
     return res
 
 
-def flow_slice(slice_name, cfgname, cfg, out):
-    top, keys = SLICES[slice_name]
-    p = params_of(cfg)
-    sp = {k: p[k] for k in keys}
-    od = outdir_for(out, f"slice_{slice_name}", cfgname)
-    srcs = (rtl_files(top="tern_lane") + [f for f in rtl_files(top="tern_wdecode") if "tern_pkg" not in f] +
-            [f for f in rtl_files(top="tern_dec_mux") if "tern_pkg" not in f] +
-            [f for f in rtl_files(top="tern_requant") if "tern_pkg" not in f])
-    srcs = list(dict.fromkeys(srcs)) + [os.path.join(HERE, "rtl", "tern_ppa_mac.sv")]
-    res = dict(flow="slice", slice=slice_name, config=cfgname, params=sp)
-    res.update(ice40_pnr(top, sp, srcs, od))
-    save_json(os.path.join(out, f"slice_{slice_name}-{cfgname}.json"), res)
-    return res
-
-
 # ----------------------------------------------------------------------------------------------
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("flow", choices=["generic", "xilinx", "xilinx_nodsp", "asic", "ice40", "slice", "report",
+    ap.add_argument("flow", choices=["generic", "xilinx", "xilinx_nodsp", "asic", "ice40", "report",
                                      "configs", "netlist"])
     ap.add_argument("args", nargs="*")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "synth"))
@@ -801,22 +862,18 @@ def main():
         import ppa_report
         ppa_report.write(a.out, a.doc)
         return
-    if a.flow == "slice":
-        name, cfgname = a.args[0], a.args[1]
-        r = flow_slice(name, cfgname, CONFIGS[cfgname], a.out)
+    cfgname = a.args[0]
+    cfg = CONFIGS[cfgname]
+    if a.flow == "generic":
+        r = flow_generic(cfgname, cfg, a.out)
+    elif a.flow == "xilinx":
+        r = flow_xilinx(cfgname, cfg, a.out, dsp=True)
+    elif a.flow == "xilinx_nodsp":
+        r = flow_xilinx(cfgname, cfg, a.out, dsp=False)
+    elif a.flow == "asic":
+        r = flow_asic(cfgname, cfg, a.out, period=a.period)
     else:
-        cfgname = a.args[0]
-        cfg = CONFIGS[cfgname]
-        if a.flow == "generic":
-            r = flow_generic(cfgname, cfg, a.out)
-        elif a.flow == "xilinx":
-            r = flow_xilinx(cfgname, cfg, a.out, dsp=True)
-        elif a.flow == "xilinx_nodsp":
-            r = flow_xilinx(cfgname, cfg, a.out, dsp=False)
-        elif a.flow == "asic":
-            r = flow_asic(cfgname, cfg, a.out, period=a.period)
-        else:
-            r = flow_ice40(cfgname, cfg, a.out)
+        r = flow_ice40(cfgname, cfg, a.out)
     print(json.dumps({k: v for k, v in r.items() if k not in ("modules",)}, indent=1, sort_keys=True)[:3000])
 
 

@@ -1,20 +1,23 @@
 #!/usr/bin/python3
 """Markdown report of the whole-accelerator PPA flows (docs/ppa.md) from the JSON results of synth/ppa.py."""
 import glob
-import json
 import os
-import subprocess
 
 import ppa
 
 BLOCK_NOTES = {
-    "decompressor": "tern_dec_mux + the built decompressors (rtl/decomp) + tern_wdecode",
-    "MAC lanes": "Lanes x tern_lane with their multipliers (rtl/arith) and accumulators",
-    "requantiser": "Lanes x tern_requant (bias, multiply, round/shift, clamp, thresholds)",
-    "buffers (FIFOs)": "word, parameter, nnz and output FIFOs (tern_fifo), in flip-flops",
-    "control": "tern_engine's own logic (sequencer, CHECK, index/address generation, pipeline, pool, "
-               "counters), tern_wfetch, tern_regs",
-    "memories (macros)": "activation banks, index table, weight cache: SRAM macros, counted in bits below",
+    "decompressors": "per column: tern_feed (weight-cache reader), tern_colseq (row/replay sequencing: pass, "
+                     "pixel group, bit-plane), tern_dec_mux + the built decompressors (rtl/decomp), "
+                     "tern_decomp_dense8 (Pack 8), tern_wdecode",
+    "mac": "Cols x Lanes x tern_pe with their multipliers, packed dot products and bit-serial units (rtl/arith) "
+           "and two accumulators each",
+    "requant": "tern_rq_pool: RqUnits x tern_requant (bias, multiply, round/shift, clamp, thresholds) shared by "
+               "the columns",
+    "buffers": "FIFOs (tern_fifo), in flip-flops",
+    "control": "everything else: tern_core (sequencer), tern_seq, tern_desc_check, tern_fetch, tern_writer, "
+               "tern_mem_arb, tern_pool, tern_stats, tern_regs, tern_column's glue",
+    "memories": "activation banks (tern_ram_be, byte strobes), weight caches and index table (tern_ram_1r1w): "
+                "SRAM macros in the generic/ASIC flows, counted in bits below",
 }
 
 
@@ -32,10 +35,10 @@ def params_str(p):
 
 
 def mem_table(mems):
-    lines = ["| memory (tern_ram_1r1w) | width | depth | instances | bits |", "|---|---|---|---|---|"]
-    names = {}
+    lines = ["| memory | width | depth | instances | bits |", "|---|---|---|---|---|"]
     for m in mems:
-        lines.append(f"| {m['width']} x {m['depth']} | {m['width']} | {m['depth']} | {m['count']} | {fmt_int(m['bits'])} |")
+        kind = "tern_ram_be (byte strobes)" if m.get("kind") == "be" else "tern_ram_1r1w"
+        lines.append(f"| {kind} | {m['width']} | {m['depth']} | {m['count']} | {fmt_int(m['bits'])} |")
     lines.append(f"| **total** | | | | **{fmt_int(sum(m['bits'] for m in mems))}** ({sum(m['bits'] for m in mems) / 8192:.1f} KiB) |")
     return lines
 
@@ -47,8 +50,9 @@ def generic_section(r):
          "| block | what | cells | % | flip-flops | transistors (no FFs) | % |", "|---|---|---|---|---|---|---|"]
     for b in ppa.BLOCKS:
         v = r["blocks"][b]
-        L.append(f"| {b} | {BLOCK_NOTES[b]} | {fmt_int(v['cells'])} | {100 * v['cells'] / tot['cells']:.1f} | "
-                 f"{fmt_int(v['ff'])} | {fmt_int(v['transistors'])} | {100 * v['transistors'] / tot['transistors']:.1f} |")
+        L.append(f"| {b} | {BLOCK_NOTES[b]} | {fmt_int(v['cells'])} | {100 * v['cells'] / max(1, tot['cells']):.1f} | "
+                 f"{fmt_int(v['ff'])} | {fmt_int(v['transistors'])} | "
+                 f"{100 * v['transistors'] / max(1, tot['transistors']):.1f} |")
     L.append(f"| **total** | | **{fmt_int(tot['cells'])}** | | **{fmt_int(tot['ff'])}** | **{fmt_int(tot['transistors'])}** | |")
     L += ["", "Per module (all instances together):", "",
           "| module | instances | cells | flip-flops | transistors |", "|---|---|---|---|---|"]
@@ -116,18 +120,17 @@ def asic_section(r):
     return L
 
 
-def ice40_section(rs, slices):
+def ice40_section(rs):
     dev, pkg = ppa.ICE40_DEVICE
-    capx, capu = ppa.ICE40_CAPACITY["hx8k"], ppa.ICE40_CAPACITY["up5k"]
-    L = [f"### iCE40{dev.upper()} ({pkg}): whole-accelerator fit check, placed-and-routed datapath slices", "",
-         "Yosys `synth_ice40` (flattened, no DSP inference: the HX8K has none) of `tern_top` inside a "
+    L = [f"### iCE40 {dev.upper()} ({pkg}): the whole accelerator placed and routed", "",
+         "Yosys `synth_ice40` (flattened, no DSP inference: the HX8K has none) of the WHOLE `tern_top` inside a "
          "place-and-route boundary (synth/ppa.py `write_wrapper`: every input from a scan shift register fed by one "
-         "pin, every output registered and XOR-folded to one pin; tern_top's ~400 ports do not fit the package, "
+         "pin, every output registered and XOR-folded to one pin; tern_top's ~300 ports do not fit the package, "
          "and this keeps every path register to register without optimising logic away; the boundary adds about "
          "one flip-flop per port bit). If the cells fit the HX8K, `nextpnr-ice40 "
          f"--{dev} --package {pkg} --freq {ppa.ICE40_FREQ_MHZ} --seed 1` places and routes it; Fmax is nextpnr's "
-         "achieved frequency for the clock after routing.", "",
-         "| config | LUT4 | SB_CARRY | flip-flops | SB_RAM40_4K | fits HX8K (7680 LUT, 32 BRAM) | "
+         "achieved frequency for the clock after routing (a place-and-route result, not an estimate).", "",
+         "| config | LUT4 | SB_CARRY | flip-flops | SB_RAM40_4K (min. from the memories) | fits HX8K (7680 LUT, 32 BRAM) | "
          "fits UP5K (5280 LUT, 30 BRAM) | placed and routed | **Fmax (MHz)** | logic cells used (nextpnr) | "
          "synth + P&R s |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rs:
@@ -136,28 +139,95 @@ def ice40_section(rs, slices):
         u = r.get("utilization", {}).get("ICESTORM_LC")
         ulc = f"{u['used']} / {u['available']}" if u else "-"
         fm = f"**{r['fmax_mhz']:.1f}**" if r.get("fmax_mhz") else "-"
-        L.append(f"| `{r['config']}` | {fmt_int(c['lut'])} | {fmt_int(c['carry'])} | {fmt_int(c['ff'])} | {c['bram']} | "
-                 f"{'yes' if fp.get('hx8k') else '**no**'} | {'yes' if fp.get('up5k') else '**no**'} | "
-                 f"{'yes' if r.get('fmax_mhz') else 'no'} | {fm} | {ulc} | {r['seconds']:.0f} |")
+        L.append(f"| `{r['config']}` | {fmt_int(c['lut'])} | {fmt_int(c['carry'])} | {fmt_int(c['ff'])} | {c['bram']} "
+                 f"({r.get('bram_min', '-')}) | {'yes' if fp.get('hx8k') else '**no**'} | "
+                 f"{'yes' if fp.get('up5k') else '**no**'} | {'yes' if r.get('fmax_mhz') else 'no: ' + str(r.get('reason'))} | "
+                 f"{fm} | {ulc} | {r['seconds']:.0f} |")
     L.append("")
     for r in rs:
         if r.get("crit_from"):
             L += [f"`{r['config']}` critical path (nextpnr): `{r['crit_from']}` -> `{r['crit_to']}`"
                   f" ({r.get('crit_delay_ns', 0):.1f} ns).", ""]
-        L += [f"`{r['config']}` memories:", ""] + mem_table(r["memories"]) + [""]
-    if slices:
-        L += [f"Datapath slices, placed and routed the same way on the {dev.upper()} (the MAC slice of the default "
-              "build is `synth/rtl/tern_ppa_mac.sv`: weight decoder, the engine's weight registers, Lanes x tern_lane):",
-              "", "| slice | config | parameters | LUT4 | CARRY | FF | BRAM | fits | Fmax (MHz) | P&R s |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
-        for s in slices:
-            cc = s["cells"]
-            par = ", ".join(f"{k}={hex(v) if k in ('MacTypes', 'Formats') else v}" for k, v in s["params"].items())
-            fm = f"**{s['fmax_mhz']:.1f}**" if s.get("fmax_mhz") else "-"
-            L.append(f"| {s['slice']} (`{s['top']}`) | {s['config']} | {par} | {fmt_int(cc['lut'])} | {fmt_int(cc['carry'])} | "
-                     f"{fmt_int(cc['ff'])} | {cc['bram']} | {'yes' if s['fits'] else 'no'} | {fm} | "
-                     f"{s.get('pnr_seconds', '-')} |")
+        L += [f"`{r['config']}` memories (each 64-bit word needs at least 4 SB_RAM40_4K, 256 x 16 bit each):", ""] + \
+            mem_table(r["memories"]) + [""]
+        bi = {k: v for k, v in (r.get("by_instance") or {}).items() if not k.startswith("bram:")}
+        br = {k[5:]: v["bram"] for k, v in (r.get("by_instance") or {}).items() if k.startswith("bram:")}
+        if br:
+            L += [f"`{r['config']}` block RAMs by the memory they hold (named by their read-data net): " +
+                  ", ".join(f"`{k}` {v}" for k, v in sorted(br.items(), key=lambda kv: -kv[1])) + ".", ""]
+        if bi:
+            tot = sum(v["lut"] for v in bi.values())
+            L += [f"`{r['config']}`: where the LUT4s are (the flattened netlist's cells attributed by the hierarchical "
+                  "name of the net each drives; `gen_col[*]` is the column: weight feeder, row sequencer, "
+                  "decompressors and its PEs):", "",
+                  "| instance | LUT4 | % | flip-flops |", "|---|---|---|---|"]
+            for k, v in sorted(bi.items(), key=lambda kv: -kv[1]["lut"]):
+                L.append(f"| `{k}` | {fmt_int(v['lut'])} | {100 * v['lut'] / max(1, tot):.1f} | {fmt_int(v['ff'])} |")
+            L.append("")
+    return L
+
+
+def ice40_build_section(out, r):
+    """The iCE40 build: does the whole design place and route, and a bundled model on its RTL
+    (`make -C synth ice40-run` writes ice40-run.json with the tern CLI's spec sheet)."""
+    p = ppa.params_of(ppa.CONFIGS["ice40"])
+    slots = p["Cols"] * p["Lanes"] * p["Pack"]
+    L = ["## iCE40 build", "",
+         f"`ice40` ({params_str(p)}): {p['Cols']} column x {p['Lanes']} lanes x Pack {p['Pack']} = {slots} ternary MAC "
+         "slots (8 packed ternary codes per lane per cycle on dense rows), the int8 multiplier for a model's first "
+         "and last layers, dense and RLE streams, no bit-serial datapath, no SYQ, no statistics record, one "
+         "requantiser, buffers just large enough for `models/mlp_fmnist_ternary.tnm` (the compiler's limits: "
+         "fc1's int8 rows need CacheWords 256; the bundled CNNs need larger lane banks: with BankBytes 1024 or 2048 "
+         "the compiler stops at \"layer 1 'pool1': input band of 14336 bytes (7 output rows per lane) exceeds the "
+         "lane bank\").", ""]
+    if r:
+        c = r["cells"]
+        cap = ppa.ICE40_CAPACITY["hx8k"]
+        bi = {k: v for k, v in (r.get("by_instance") or {}).items() if not k.startswith("bram:")}
+        fifo_br = sum(v["bram"] for k, v in (r.get("by_instance") or {}).items()
+                      if k.startswith("bram:") and ".i_ck" in k)
+        col = sum(v["lut"] for k, v in bi.items() if "gen_col" in k)
+        rest = sum(v["lut"] for k, v in bi.items() if "gen_col" not in k and k != "boundary")
+        col_share = f"{100 * col / max(1, col + rest):.0f}%"
+        if r.get("fits"):
+            L.append(f"**Placed and routed** on the {r['device'].upper()} ({r['package']}): {fmt_int(c['lut'])} LUT4, "
+                     f"{c['bram']} SB_RAM40_4K, **{r['fmax_mhz']} MHz** (nextpnr-ice40).")
+        else:
+            L.append(f"**Does not fit** the HX8K, the largest iCE40 nextpnr supports: {r.get('reason')}. The whole "
+                     f"design needs {c['lut'] / cap['lut']:.1f}x the HX8K's LUT4s (and {c['bram']} block RAMs where the "
+                     f"memories need at least {r.get('bram_min')}: Yosys also maps the writer's wide FIFO `i_ck` to "
+                     f"{fifo_br} block RAMs), "
+                     "so no iCE40 Fmax exists for it; the table above shows where the LUT4s are. The datapath is "
+                     f"not the problem: the column with its 16 MAC slots is {col_share} of the LUTs, and everything "
+                     f"outside the column (and the boundary) already needs {fmt_int(rest)} LUT4 "
+                     f"({rest / cap['lut']:.2f}x the HX8K); the "
+                     "requantiser (a 25 x 17-bit product and the threshold/clamp logic, in LUTs: the HX8K has no "
+                     "DSP), the writer, the descriptor check and the sequencer are most of the rest, and no build "
+                     "parameter shrinks them. Fitting an HX8K needs RTL work there (e.g. a serial requantiser, "
+                     "a smaller writer/check for a fixed layer set).")
         L.append("")
+    run = load(out, "ice40-run")
+    txt = os.path.join(out, "ice40-run.txt")
+    if run and run.get("rtl"):
+        rt = run["rtl"]
+        L.append(f"A bundled model on this build's RTL (`make -C synth ice40-run`: the `tern` CLI built against a "
+                 f"Verilated model of this configuration, `tern_ice40`): `{run['model']}`, "
+                 f"**{rt['agree']} / {rt['images']} images bit-exact** in every layer against the golden model and "
+                 f"the reference inference, RTL top-1 {100 * rt['correct'] / max(1, rt['images']):.1f}% on those "
+                 f"images; {fmt_int(run['cycles_per_image'])} cycles per image (cycle model, batch 1), "
+                 f"{fmt_int(rt.get('run_cycles_per_image', 0))} cycles per image on the RTL " +
+                 ("(its run counter, start to done)." if rt.get("stats_record") else
+                  "(busy cycles from start to done as the testbench counts them: this build has no counters)."))
+        if r and r.get("fmax_mhz"):
+            L.append(f"At the placed-and-routed {r['fmax_mhz']} MHz: "
+                     f"{r['fmax_mhz'] * 1e6 / run['cycles_per_image']:.1f} images/s.")
+        else:
+            L.append("No placed-and-routed clock exists for this build (it does not fit), so no measured images/s "
+                     "is stated for the iCE40; at the 40 MHz target it would be "
+                     f"{40e6 / run['cycles_per_image']:.1f} images/s (a target clock, not a measurement).")
+        L.append("")
+        if os.path.exists(txt):
+            L += ["Spec sheet of that run:", "", "```", open(txt).read().strip(), "```", ""]
     return L
 
 
@@ -168,13 +238,14 @@ def write(out, doc):
          "place-and-route results; iCE40 Fmax comes from nextpnr-ice40 place and route, ASIC timing and power from "
          "OpenSTA on the synthesised (unplaced) netlist. The design-space sweep is in "
          "[ppa_sweep.md](ppa_sweep.md); the gate-level check is described at the end.", "",
-         "What is counted: the activation banks, index table and weight cache (every `tern_ram_1r1w`) are memories, "
-         "reported in bits. The generic and ASIC flows keep them as black-box SRAM macros (no gates, no area); the "
-         "FPGA flows infer block RAM (or LUT RAM) from the same RTL. FIFOs are flip-flops and count as buffers. "
-         "Blocks are Yosys module instances (hierarchy kept), attributed as listed in the first table.", ""]
+         "What is counted (engine v2: tern_top is a Cols x Lanes array): the activation banks (every `tern_ram_be`, "
+         "the byte-enable RAM) and the weight caches and index table (every `tern_ram_1r1w`) are memories, "
+         "reported in bits. The generic and ASIC flows keep them as black-box SRAM macros (no gates, no area; the "
+         "byte-enable macros have their byte strobes); the FPGA flows infer block RAM (or LUT RAM) from the same "
+         "RTL. FIFOs are flip-flops and count as buffers. Blocks are Yosys module instances (hierarchy kept), "
+         "attributed as listed in the first table.", ""]
     cfgs = {}
-    for name in ("generic-default", "xilinx-default", "xilinx_nodsp-default", "asic-default", "ice40-ice40",
-                 "slice_mac-ternary8"):
+    for name in ("generic-default", "xilinx-default", "xilinx_nodsp-default", "asic-default", "ice40-ice40"):
         r = load(out, name)
         if r:
             cfgs[r["config"]] = r["params"]
@@ -183,6 +254,13 @@ def write(out, doc):
         L.append(f"| `{k}` | {params_str(v)} |")
     L.append("")
     L += ["## Results", ""]
+    missing = [(n, t) for n, t in (("generic-default", "generic"), ("xilinx-default", "xilinx"),
+                                   ("xilinx_nodsp-default", "xilinx"), ("asic-default", "asic"),
+                                   ("ice40-ice40", "ice40")) if not load(out, n)]
+    if missing:
+        L += ["Not run yet (no result in `build/synth`): " + ", ".join(f"`{n}` (`make -C synth {t}`)" for n, t in missing) +
+              ". The per-build Xilinx, ASIC and iCE40 figures of the design-space sweep are in "
+              "[ppa_sweep.md](ppa_sweep.md).", ""]
     r = load(out, "generic-default")
     if r:
         L += generic_section(r)
@@ -191,25 +269,11 @@ def write(out, doc):
     r = load(out, "asic-default")
     if r:
         L += asic_section(r)
-    rs = [x for x in (load(out, "ice40-ice40"), load(out, "ice40-default")) if x]
-    slices = [ppa.load_json(p) for p in sorted(glob.glob(os.path.join(out, "slice_*.json")))]
+    rs = [x for x in (load(out, "ice40-ice40"),) if x]
     if rs:
-        L += ice40_section(rs, slices)
-    g = load(out, "generic-ice40")
-    r = load(out, "ice40-ice40")
-    if g and r:
-        ctl = g["blocks"]["control"]["cells"] + g["blocks"]["buffers (FIFOs)"]["cells"]
-        L += [f"Why the whole accelerator is not placed and routed on an iCE40: even the smallest legal build "
-              f"(`ice40` above: 1 lane, ternary only, one format, minimum buffers) needs {fmt_int(r['cells']['lut'])} "
-              f"LUT4, {r['cells']['lut'] / ppa.ICE40_CAPACITY['hx8k']['lut']:.1f}x the HX8K's 7,680 (the largest "
-              "iCE40 nextpnr supports). The datapath is not the problem: the generic synthesis of that build "
-              f"(`synth/ppa.py generic ice40`) puts {fmt_int(ctl)} of its {fmt_int(g['total']['cells'])} cells "
-              f"({100 * ctl / g['total']['cells']:.0f}%) in the control path and FIFOs (tern_engine's sequencer, "
-              "descriptor CHECK, address generation, 64-bit statistics counters; tern_wfetch; tern_regs), which "
-              "no build parameter shrinks. So the iCE40 Fmax figures are for the datapath slices that do fit; "
-              "the whole design's clock is the ASIC OpenSTA figure above (and its critical path is in the control).",
-              ""]
-    times = [(x["flow"] + ("-" + x["slice"] if x.get("slice") else ""), x["config"], x["seconds"])
+        L += ice40_section(rs)
+    L += ice40_build_section(out, load(out, "ice40-ice40"))
+    times = [(x["flow"], x["config"], x["seconds"])
              for x in (ppa.load_json(p) for p in sorted(glob.glob(os.path.join(out, "*.json"))))
              if "seconds" in x and "flow" in x]
     if times:

@@ -1,14 +1,16 @@
 #!/usr/bin/python3
-"""Design-space sweep of the whole accelerator: MAC type x lanes (synthesised: Xilinx 7 LUTs, ASIC um^2 and
-OpenSTA Fmax, iCE40 place-and-route Fmax of the MAC slice) x activation bits x weight sparsity (cycles of a
-benchmark network from the cycle model). Writes docs/ppa_sweep.md and docs/img/ppa_*.png (gnuplot).
+"""Design-space sweep of the whole v2 accelerator (Cols x Lanes x MAC type x Pack): every build synthesised
+for Xilinx 7 (`synth_xilinx -nodsp`, per block), OSU 0.18 um (the full ABC flow of ppa.py + OpenSTA) and,
+when it can fit, placed and routed on iCE40 (the whole design); cycles per image of the bundled ternary CNN
+and of a dense layer from the cycle model. Writes docs/ppa_sweep.json (one record per build),
+docs/ppa_sweep.md and docs/img/ppa_*.png (gnuplot).
 
-  sweep.py [--out DIR] [--cycles PATH/tern_ppa_cycles] [--points kind:lanes,...] [--jobs N] [--report-only]
+  sweep.py [--out DIR] [--cycles PATH/tern_ppa_cycles] [--points NAME,...] [--jobs N] [--flows x7,ice40,asic]
+           [--report-only]
 
-Every synthesis point is cached as JSON under --out, so an interrupted sweep resumes where it stopped.
-The default points (POINTS) are every MAC kind at 8 lanes plus a lane scan of three kinds: about
-40 minutes on 2 cores with --jobs 2 (Xilinx ~2-3 min, ASIC ~3-5 min, iCE40 slice ~1-2 min per point).
-Activation bits and sparsity only change cycles (the cycle model), so they cost nothing to sweep.
+Every flow of every build is cached as JSON under --out (build/synth/sweep), so an interrupted sweep resumes
+where it stopped; the ASIC flows run last (slowest), and builds without an ASIC result are reported with
+null ASIC fields. `make -C synth sweep` runs it.
 """
 import argparse
 import concurrent.futures
@@ -16,124 +18,266 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import ppa
+import sweep_report
 
-# MAC kinds: name -> (MacTypes, BitSerial, weight type of the benchmark network)
-KINDS = {
-    "int8": (0x01, 0, "int8"),
-    "ternary": (0x02, 0, "ternary"),
-    "binary": (0x04, 0, "binary"),
-    "log2": (0x08, 0, "log2"),
-    "addnet2": (0x10, 0, "addnet2"),
-    "addnet3": (0x20, 0, "addnet3"),
-    "addnet4": (0x40, 0, "addnet4"),
-    "bitserial": (0x00, 1, "ternary"),
-}
-# Synthesised points (kind, lanes): every kind at 8 lanes (the per-MAC-type breakdown), and a lane scan
-# of ternary, int8 and bit-serial (Pareto front over lanes). Other points: --points.
-POINTS = ([(k, 8) for k in KINDS] + [(k, ln) for ln in (2, 1) for k in ("ternary", "int8", "bitserial")])
-ACT_BITS = [2, 4, 8]
-SPARSITY = [0.0, 0.5, 0.9]
-NET = "lenet"                  # LeNet-style CNN 28x28x1 (bench/ppa/ppa_cycles.cpp)
-BENCH_LAYER = "L2"             # its conv2 (32x14x14 -> 64, 5x5, pad 2): the benchmark layer
+MAC_TYPE_NAMES = ["int8", "ternary", "binary", "log2", "addnet2", "addnet3", "addnet4"]
+MODEL = os.path.join(ppa.ROOT, "models", "cnn_fmnist_ternary.tnm")
+BANK_BYTES = {1: 32768, 2: 16384, 4: 8192, 8: 4096}   # per Lanes: the bundled CNN fits (compiler-checked)
+GRID = [(1, 1), (1, 8), (4, 4), (8, 8), (16, 8)]       # Cols x Lanes of the ternary-only and int8-only scans
+DENSE_NET = "conv3"     # dense benchmark layer: conv 64 -> 64, 3x3, pad 1 on 16x16 (ppa_cycles --net conv3)
+ICE40_TRY_X7_LUT = 12000  # synth_ice40 is attempted only below this many x7 LUT6 (HX8K: 7,680 LUT4)
 
 
-def hw_config(kind, lanes):
-    mt, bs, _ = KINDS[kind]
-    return dict(Lanes=lanes, MacTypes=mt, BitSerial=bs, Syq=0)  # buffers, formats, AccBits: RTL defaults
+def mask_names(m):
+    return [n for i, n in enumerate(MAC_TYPE_NAMES) if m >> i & 1]
 
 
-def cfg_name(kind, lanes):
-    return f"{kind}_l{lanes}"
+def build(name, kind, cols, lanes, pack, mac_types, dense=None, cnn="native", **extra):
+    """One sweep build: ppa.py parameters + how its cycles are measured. dense: weight type of the dense
+    layer benchmark (None: not measured). cnn: native (the model as it is; types the build lacks are
+    compiled as if present and flagged), as_int8 (ternary layers converted to int8 weights)."""
+    p = dict(Cols=cols, Lanes=lanes, Pack=pack, MacTypes=mac_types, BitSerial=0, Syq=0,
+             BankBytes=BANK_BYTES[lanes], RqUnits=min(8, cols))
+    p.update(extra)
+    return dict(name=name, kind=kind, params=p, dense=dense, cnn=cnn)
 
 
-FLOWS = ("xilinx_nodsp", "slice_mac", "asic")
+def builds():
+    b = []
+    for c, ln in GRID:
+        b.append(build(f"ternary_{c}x{ln}", "ternary-only", c, ln, 1, 0x02))
+    for c, ln in GRID:
+        b.append(build(f"int8_{c}x{ln}", "int8-only", c, ln, 1, 0x01, cnn="as_int8",
+                       dense="int8" if (c, ln) == (8, 8) else None))
+    b.append(dict(name="default", kind="default (RTL defaults)", params={}, dense=None, cnn="native"))
+    b.append(build("ternary_p8_8x8", "dense ternary, Pack 8", 8, 8, 8, 0x02, dense="ternary"))
+    b.append(build("binary_p8_8x8", "dense binary, Pack 8", 8, 8, 8, 0x04, dense="binary"))
+    b.append(dict(name="ice40", kind="iCE40 build", params=dict(ppa.CONFIGS["ice40"]), dense=None, cnn="native",
+                  fit_model=os.path.join(ppa.ROOT, "models", "mlp_fmnist_ternary.tnm")))
+    return b
 
 
-def synth_point(kind, lanes, out, log, flows=FLOWS):
-    """Xilinx -nodsp (hierarchical, per block), iCE40 MAC-slice P&R, ASIC (flat, OpenSTA); cached."""
-    name = cfg_name(kind, lanes)
-    cfg = hw_config(kind, lanes)
-    res = {}
-    for flow, fn in (("xilinx_nodsp", lambda: ppa.flow_xilinx(name, cfg, out, dsp=False)),
-                     ("slice_mac", lambda: ppa.flow_slice("mac", name, cfg, out)),
-                     ("asic", lambda: ppa.flow_asic(name, cfg, out, fast=True))):
-        if flow not in flows:
-            continue
-        path = os.path.join(out, f"{flow}-{name}.json")
-        if os.path.exists(path):
-            res[flow] = ppa.load_json(path)
-            continue
-        t0 = time.time()
-        print(f"[{time.strftime('%H:%M:%S')}] {flow} {name} ...", file=log, flush=True)
-        res[flow] = fn()
-        print(f"[{time.strftime('%H:%M:%S')}] {flow} {name} done in {time.time() - t0:.0f} s", file=log, flush=True)
-    return res
+BUILDS = {b["name"]: b for b in builds()}
+LOCK = threading.Lock()
 
 
-def cached_point(kind, lanes, out):
-    r = {}
-    for flow in FLOWS:
-        p = os.path.join(out, f"{flow}-{cfg_name(kind, lanes)}.json")
-        if os.path.exists(p):
-            r[flow] = ppa.load_json(p)
+def log(msg):
+    with LOCK:
+        print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def cached(out, flow, name):
+    p = os.path.join(out, f"{flow}-{name}.json")
+    return ppa.load_json(p) if os.path.exists(p) else None
+
+
+def reuse_main(out, flow, b):
+    """A result of the same flow and parameters from `make -C synth all` (build/synth), if any."""
+    r = cached(os.path.dirname(out.rstrip("/")), flow, b["name"])
+    if r and r.get("params") == ppa.params_of(b["params"]):
+        return r
+    return None
+
+
+def run_flow(flow, b, out):
+    name = b["name"]
+    r = cached(out, flow, name)
+    if r:
+        return r
+    r = reuse_main(out, flow, b)
+    if r:
+        ppa.save_json(os.path.join(out, f"{flow}-{name}.json"), r)
+        return r
+    t0 = time.time()
+    log(f"{flow} {name} ...")
+    if flow == "xilinx_nodsp":
+        r = ppa.flow_xilinx(name, b["params"], out, dsp=False)
+    elif flow == "asic":
+        r = ppa.flow_asic(name, b["params"], out)
+    elif flow == "ice40":
+        x7 = cached(out, "xilinx_nodsp", name)
+        if x7 and x7["total"]["lut"] > ICE40_TRY_X7_LUT:
+            r = dict(flow="ice40", config=name, params=ppa.params_of(b["params"]), device=ppa.ICE40_DEVICE[0],
+                     package=ppa.ICE40_DEVICE[1], fits=False, fmax_mhz=None, cells=None, attempted=False,
+                     reason=f"not attempted: the Xilinx 7 synthesis alone needs {x7['total']['lut']:,} LUT6 "
+                            f"(> {ICE40_TRY_X7_LUT:,}), and the HX8K has {ppa.ICE40_CAPACITY['hx8k']['lut']:,} LUT4",
+                     bram_min=ppa.ice40_bram_estimate(
+                         {(m['kind'], m['width'], m['depth']): m['count'] for m in x7['memories']}))
+            ppa.save_json(os.path.join(out, f"ice40-{name}.json"), r)
+        else:
+            r = ppa.flow_ice40(name, b["params"], out)
+    log(f"{flow} {name} done in {time.time() - t0:.0f} s")
     return r
 
 
-def cycles(tool, kind, lanes, bits, sparsity):
-    _, bs, wt = KINDS[kind]
-    cmd = [tool, "--net", NET, "--wtype", wt, "--lanes", str(lanes), "--act-bits", str(bits),
-           "--sparsity", str(sparsity)]
-    if bs:
-        cmd.append("--bitserial")
-    r = subprocess.run(cmd, capture_output=True, text=True, check=True)
+def cycles_cmd(tool, b, extra):
+    p = ppa.params_of(b["params"])
+    return [tool, "--cols", str(p["Cols"]), "--lanes", str(p["Lanes"]), "--pack", str(p["Pack"]),
+            "--mac-types", str(p["MacTypes"]), "--formats", str(p["Formats"]), "--bank-bytes", str(p["BankBytes"]),
+            "--cache-words", str(p["CacheWords"]), "--max-conv-row", str(p["MaxConvRow"]),
+            "--acc-bits", str(p["AccBits"]), "--rq-units", str(p["RqUnits"]), "--hw-bitserial", str(p["BitSerial"]),
+            "--syq", str(p["Syq"]), "--stats", str(p["Stats"])] + extra
+
+
+def run_cycles(tool, b, extra):
+    cmd = cycles_cmd(tool, b, extra)
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        return dict(error=r.stderr.strip(), cmd=" ".join(os.path.relpath(c, ppa.ROOT) if c.startswith("/") else c
+                                                         for c in cmd))
     return json.loads(r.stdout)
+
+
+def cycles_of(tool, b, out):
+    """Cycle-model results of build b (cached in cycles-<name>.json): the bundled CNN, and the dense layer."""
+    path = os.path.join(out, f"cycles-{b['name']}.json")
+    if os.path.exists(path):
+        return ppa.load_json(path)
+    res = {}
+    extra = ["--model", MODEL, "--add-missing-types"]
+    if b["cnn"] == "as_int8":
+        extra.append("--as-int8")
+    res["cnn"] = run_cycles(tool, b, extra)
+    if b.get("fit_model"):
+        res["fit_model"] = run_cycles(tool, b, ["--model", b["fit_model"]])
+    if b["dense"]:
+        res["dense"] = run_cycles(tool, b, ["--net", DENSE_NET, "--wtype", b["dense"], "--sparsity", "0",
+                                            "--format", "dense"])
+    ppa.save_json(path, res)
+    return res
+
+
+def record(b, out, cyc):
+    """One docs/ppa_sweep.json record."""
+    p = ppa.params_of(b["params"])
+    x7, asic, ice = (cached(out, f, b["name"]) or reuse_main(out, f, b) for f in ("xilinx_nodsp", "asic", "ice40"))
+    r = dict(name=b["name"], kind=b["kind"], cols=p["Cols"], lanes=p["Lanes"], pack=p["Pack"],
+             mac_slots=p["Cols"] * p["Lanes"] * p["Pack"], mac_types=mask_names(p["MacTypes"]),
+             formats=p["Formats"], bitserial=p["BitSerial"], syq=p["Syq"], stats=p["Stats"], rq_units=p["RqUnits"],
+             bank_bytes=p["BankBytes"], cache_words=p["CacheWords"], max_conv_row=p["MaxConvRow"],
+             acc_bits=p["AccBits"], params=p)
+    if x7:
+        t = x7["total"]
+        r.update(x7_lut=t["lut"], x7_ff=t["ff"], x7_carry=t["carry"], x7_lutram=t["lutram"],
+                 x7_bram=t["bram36"] + t["bram18"] / 2.0, x7_bram36=t["bram36"], x7_bram18=t["bram18"],
+                 x7_lut_by_block={k: x7["blocks"][k]["lut"] for k in ppa.BLOCKS if k != "memories"},
+                 x7_lut_memories=x7["blocks"]["memories"]["lut"], x7_seconds=x7.get("seconds"),
+                 x7_lut_by_module={m: dict(instances=v["instances"], lut=v["lut"], block=ppa.classify(m))
+                                   for m, v in sorted(x7["modules"].items(), key=lambda kv: -kv[1]["lut"])
+                                   if v["lut"] > 0},
+                 memory_bits=sum(m["bits"] for m in x7["memories"]))
+    else:
+        r.update(x7_lut=None, x7_ff=None, x7_bram=None, x7_lut_by_block=None)
+    if asic:
+        s = asic["sta"]
+        r.update(asic_mm2=round(asic["total"]["area_um2"] / 1e6, 4), asic_fmax_mhz=asic["fmax_mhz"],
+                 asic_crit_start=s.get("crit_start"), asic_crit_end=s.get("crit_end"),
+                 asic_seconds=asic.get("seconds"))
+    else:
+        r.update(asic_mm2=None, asic_fmax_mhz=None, asic_note="ASIC flow not run within the sweep's time budget")
+    if ice:
+        r.update(ice40_device=f"{ice['device']}-{ice['package']}", ice40_fits=ice["fits"],
+                 ice40_lut4=(ice.get("cells") or {}).get("lut"), ice40_ff=(ice.get("cells") or {}).get("ff"),
+                 ice40_bram=(ice.get("cells") or {}).get("bram"), ice40_bram_min=ice.get("bram_min"),
+                 ice40_fmax_mhz=ice.get("fmax_mhz") if ice["fits"] else None,
+                 ice40_reason=ice.get("reason"), ice40_seconds=ice.get("seconds"),
+                 ice40_by_instance=ice.get("by_instance"))
+    else:
+        r.update(ice40_device=None, ice40_fits=None, ice40_lut4=None, ice40_bram=None, ice40_fmax_mhz=None,
+                 ice40_reason="iCE40 flow not run")
+    cnn = cyc.get("cnn", {})
+    kl = r["x7_lut"] / 1000.0 if r.get("x7_lut") else None
+    if "cycles_per_image" in cnn:
+        cpi = cnn["cycles_per_image"]
+        r.update(cycles_per_image_batch1=cpi, cnn_macs_per_image=cnn["macs_per_image"],
+                 cnn_types_added=mask_names(cnn.get("types_added", 0)),
+                 cnn_layers=[{k: L[k] for k in ("name", "wtype", "format", "packed", "cycles", "macs", "nnz")}
+                             for L in cnn["layers"]],
+                 dense_equiv_macs_per_cycle=round(cnn["macs_per_image"] / cpi, 3))
+        r["dense_equiv_macs_per_cycle_per_klut"] = round(r["dense_equiv_macs_per_cycle"] / kl, 4) if kl else None
+        if r.get("asic_fmax_mhz"):
+            r["images_per_s_asic"] = round(r["asic_fmax_mhz"] * 1e6 / cpi, 1)
+        if r.get("ice40_fmax_mhz"):
+            r["images_per_s_ice40"] = round(r["ice40_fmax_mhz"] * 1e6 / cpi, 1)
+    else:
+        r.update(cycles_per_image_batch1=None, cnn_error=cnn.get("error"))
+    fm = cyc.get("fit_model")
+    if fm and "cycles_per_image" in fm:
+        r.update(fit_model=fm["model"], fit_model_cycles_per_image=fm["cycles_per_image"],
+                 fit_model_macs_per_image=fm["macs_per_image"])
+    if b["dense"]:
+        d = cyc.get("dense", {})
+        if "layers" in d:
+            L0 = d["layers"][0]
+            r.update(dense_type=b["dense"], dense_layer="conv 64->64 3x3 pad 1 on 16x16, dense weights, format dense",
+                     dense_packed=L0["packed"], dense_cycles=L0["cycles"], dense_macs=L0["macs"],
+                     dense_macs_per_cycle=round(L0["macs"] / L0["cycles"], 3))
+            r["dense_macs_per_cycle_per_klut"] = round(r["dense_macs_per_cycle"] / kl, 4) if kl else None
+        else:
+            r.update(dense_type=b["dense"], dense_error=d.get("error"))
+    return r
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(ppa.ROOT, "build", "synth", "sweep"))
     ap.add_argument("--cycles", default=os.path.join(ppa.ROOT, "build-ppa", "bench", "ppa", "tern_ppa_cycles"))
-    ap.add_argument("--points", default=",".join(f"{k}:{ln}" for k, ln in POINTS), help="kind:lanes,...")
-    ap.add_argument("--jobs", type=int, default=1, help="points synthesised in parallel")
+    ap.add_argument("--points", default=",".join(BUILDS), help="build names, comma separated")
+    ap.add_argument("--flows", default="x7,ice40,asic", help="flows to run (cached results are always used)")
+    ap.add_argument("--jobs", type=int, default=1, help="flows run in parallel")
     ap.add_argument("--doc", default=os.path.join(ppa.ROOT, "docs", "ppa_sweep.md"))
+    ap.add_argument("--json", default=os.path.join(ppa.ROOT, "docs", "ppa_sweep.json"))
     ap.add_argument("--img", default=os.path.join(ppa.ROOT, "docs", "img"))
-    ap.add_argument("--report-only", action="store_true", help="use cached points only")
+    ap.add_argument("--report-only", action="store_true", help="use cached results only")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    todo = [(k, int(ln)) for k, ln in (x.split(":") for x in a.points.split(","))]
-    points = {}
-    log = sys.stderr
+    todo = [BUILDS[n] for n in a.points.split(",")]
+    flows = set(a.flows.split(","))
     t0 = time.time()
+    # wall time of the sweep so far (accumulated over resumed runs)
+    tpath = os.path.join(a.out, "wall_seconds.json")
+    wall = ppa.load_json(tpath)["seconds"] if os.path.exists(tpath) else 0.0
     if not a.report_only:
-        # FPGA flows of every point first, then the (slower) ASIC flow of every point, so an interrupted
-        # sweep has the LUT figures of all points; points without an ASIC result are reported without one.
-        with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
-            futs = [ex.submit(synth_point, k, ln, a.out, log, FLOWS[:2]) for (k, ln) in todo]
-            futs += [ex.submit(synth_point, k, ln, a.out, log, FLOWS[2:]) for (k, ln) in todo]
-            for f in futs:
-                f.result()
-        print(f"[{time.strftime('%H:%M:%S')}] {len(todo)} points synthesised in {time.time() - t0:.0f} s",
-              file=log, flush=True)
-    for (k, ln) in todo:
-        r = cached_point(k, ln, a.out)
-        if "xilinx_nodsp" in r and "slice_mac" in r:
-            points[(k, ln)] = r
-    cyc_path = os.path.join(a.out, "cycles.json")
-    cyc = ppa.load_json(cyc_path) if os.path.exists(cyc_path) else {}
-    for (k, ln) in points:
-        for b in ACT_BITS:
-            for s in SPARSITY:
-                if k == "binary" and s > 0:
-                    continue
-                key = f"{k}|{ln}|{b}|{s}"
-                if key not in cyc:
-                    cyc[key] = cycles(a.cycles, k, ln, b, s)
-    ppa.save_json(cyc_path, cyc)
-    import sweep_report
-    sweep_report.write(points, cyc, a)
+        # Xilinx first (the LUT figures of every build), then iCE40 (it uses the Xilinx LUT count to skip
+        # builds that cannot fit), then the ASIC flows, smallest builds first.
+        order = sorted(todo, key=lambda b: ppa.params_of(b["params"])["Cols"] * ppa.params_of(b["params"])["Lanes"])
+        phases = [("xilinx_nodsp", todo), ("ice40", todo),
+                  ("asic", [b for b in todo if b["name"] == "default"] + [b for b in order if b["name"] != "default"])]
+        tags = {"xilinx_nodsp": "x7", "ice40": "ice40", "asic": "asic"}
+        for flow, bs in phases:
+            if tags[flow] not in flows:
+                continue
+            with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
+                futs = {ex.submit(run_flow, flow, b, a.out): b for b in bs}
+                for f in concurrent.futures.as_completed(futs):
+                    try:
+                        f.result()
+                    except Exception as e:  # keep sweeping; the record shows the flow as missing
+                        log(f"{flow} {futs[f]['name']} FAILED: {str(e)[:500]}")
+            wall_now = wall + time.time() - t0
+            ppa.save_json(tpath, dict(seconds=wall_now))
+    wall += 0 if a.report_only else time.time() - t0
+    if not a.report_only:
+        ppa.save_json(tpath, dict(seconds=wall))
+    recs = []
+    for b in todo:
+        cyc = cycles_of(a.cycles, b, a.out) if os.path.exists(a.cycles) else {}
+        recs.append(record(b, a.out, cyc))
+    with open(a.json, "w") as f:
+        json.dump(dict(generated_by="make -C synth sweep (synth/sweep.py)", yosys=ppa.yosys_version(),
+                       flow_seconds=round(sweep_report.flow_seconds(recs)), model=os.path.relpath(MODEL, ppa.ROOT),
+                       v1_baseline=dict(cnn_cycles_per_image=sweep_report.V1_CNN_CYCLES,
+                                        best_dense_equiv_macs_per_cycle_per_klut=round(
+                                            sweep_report.V1_BEST_MPC_PER_KLUT, 3), best_build=sweep_report.V1_BEST),
+                       targets=[dict(target=t, measured=m, met=ok) for t, m, ok in sweep_report.targets(recs)],
+                       records=recs),
+                  f, indent=1)
+    print(f"wrote {a.json}")
+    sweep_report.write(recs, a, wall)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ struct RunResult {
   uint8_t err_code = 0;
   uint16_t err_layer = 0;
   uint64_t cycles = 0;    // from start to done/error as seen by the host polling STATUS
+  uint64_t busy_cycles = 0;  // testbench count: CTRL.start write to busy low (builds without counters)
 };
 
 template <class V>
@@ -136,6 +137,7 @@ class AccelDriver {
         break;
       }
     }
+    r.busy_cycles = sim_.cycle() - t0;
     r.cycles = read64(reg::kCtrBase);  // run cycle counter
     return r;
   }

@@ -68,7 +68,8 @@ class RtlBackend : public Backend {
     r.ok = rr.finished && !rr.error;
     r.err_code = rr.err_code;
     r.err_layer = rr.err_layer;
-    r.run_cycles = rr.cycles;
+    // a build without the statistics counters (Stats = 0) reads 0: the testbench's count instead
+    r.run_cycles = rr.cycles != 0 ? rr.cycles : rr.busy_cycles;
     if (!rr.finished) r.message = "the RTL did not finish";
     if (rr.error) {
       char buf[96];

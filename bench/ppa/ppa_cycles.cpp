@@ -1,7 +1,9 @@
 // Cycles of a benchmark network on one accelerator build, from the cycle model (equal to the RTL cycle for
 // cycle with an ideal memory, tests/accel): per layer and per image, with MACs and non-zero weights, as JSON
 // for the design-space sweep (synth/sweep.py). Synthetic weights (random values of one type at a given
-// sparsity) or a trained model file.
+// sparsity: the LeNet-style CNN, the thesis MLP, or one dense conv layer 64->64 3x3 on 16x16) or a trained
+// model file (optionally with its ternary/binary layers converted to int8 weights of the same values, for
+// an int8-only build). The build is given by its parameters (--cols, --lanes, --pack, --mac-types, ...).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -30,6 +32,11 @@ struct LayerSpec {
 std::vector<LayerSpec> lenet_specs() {
   return {{LayerType::kConv, 32, 5, 1, 2}, {LayerType::kMaxPool, 0, 2, 2, 0}, {LayerType::kConv, 64, 5, 1, 2},
           {LayerType::kMaxPool, 0, 2, 2, 0}, {LayerType::kFc, 512}, {LayerType::kFc, 10}};
+}
+// One conv layer 64 -> 64, 3x3, pad 1 on 16x16 (the dense-throughput benchmark layer L0), then pool2, pool2, fc10.
+std::vector<LayerSpec> conv3_specs() {
+  return {{LayerType::kConv, 64, 3, 1, 1}, {LayerType::kMaxPool, 0, 2, 2, 0}, {LayerType::kMaxPool, 0, 2, 2, 0},
+          {LayerType::kFc, 10}};
 }
 // The thesis's MLP shape (Table 3.2): 784-1024-1024-1024-10.
 std::vector<LayerSpec> mlp_specs() {
@@ -125,19 +132,28 @@ int main(int argc, char** argv) {
   std::string net = "lenet", wtype = "ternary", format = "auto", model_path;
   int act_bits = 8;
   double sparsity = 0.9;
-  bool bitserial = false;
+  bool bitserial = false, as_int8 = false, add_missing = false, no_pack = false;
+  int hw_bitserial = 0, hw_syq = 0, hw_stats = 1;
   uint64_t seed = 42;
   HwConfig hw;
   int mac_types = -1;
-  app.add_option("--net", net, "lenet | mlp")->capture_default_str();
+  app.add_option("--net", net, "lenet | mlp | conv3 (conv 64->64 3x3 on 16x16, then pool2, pool2, fc10)")->capture_default_str();
   app.add_option("--model", model_path, "trained .tnm model instead of a synthetic network");
   app.add_option("--wtype", wtype, "int8 ternary binary log2 addnet2 addnet3 addnet4")->capture_default_str();
-  app.add_option("--format", format, "auto (dense if no zeros, else rle) | dense | rle | bitmap | csc")
+  app.add_option("--format", format,
+                 "auto (synthetic: dense if no zeros, else rle; model: the compiler's choice) | dense | rle | "
+                 "bitmap | csc")
       ->capture_default_str();
   app.add_option("--cols", hw.cols)->capture_default_str();
   app.add_option("--lanes", hw.lanes)->capture_default_str();
   app.add_option("--pack", hw.pack, "1 or 8")->capture_default_str();
+  app.add_flag("--no-pack", no_pack, "never use packed rows (even where the build and layer allow them)");
   app.add_option("--rq-units", hw.rq_units)->capture_default_str();
+  app.add_option("--formats", hw.formats, "build's format mask")->capture_default_str();
+  app.add_option("--acc-bits", hw.acc_bits)->capture_default_str();
+  app.add_option("--hw-bitserial", hw_bitserial, "the build has the bit-serial datapath (0/1)")->capture_default_str();
+  app.add_option("--syq", hw_syq, "the build has SYQ (0/1)")->capture_default_str();
+  app.add_option("--stats", hw_stats, "the build has the statistics record (0/1)")->capture_default_str();
   app.add_option("--act-bits", act_bits, "hidden activation bits (1..8)")->capture_default_str();
   app.add_option("--sparsity", sparsity, "probability of a zero weight")->capture_default_str();
   app.add_flag("--bitserial", bitserial, "run every weight layer on the bit-serial datapath");
@@ -145,7 +161,11 @@ int main(int argc, char** argv) {
   app.add_option("--bank-bytes", hw.bank_bytes)->capture_default_str();
   app.add_option("--max-conv-row", hw.max_conv_row)->capture_default_str();
   app.add_option("--cache-words", hw.cache_words)->capture_default_str();
-  app.add_option("--mac-types", mac_types, "build mask (default: the weight type, none if bit-serial)");
+  app.add_option("--mac-types", mac_types, "build mask (default: the model's types, none if bit-serial)");
+  app.add_flag("--as-int8", as_int8,
+               "model: convert every non-int8 weight layer to int8 weights of the same values (same format)");
+  app.add_flag("--add-missing-types", add_missing,
+               "compile weight types the --mac-types build lacks as if it had them (reported as types_added)");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -154,23 +174,53 @@ int main(int argc, char** argv) {
       m = load_model(model_path);
     } else {
       const WeightType wt = parse_wtype(wtype);
-      m = net == "mlp" ? synth_model(1, 28, 28, mlp_specs(), wt, sparsity, act_bits, seed)
-                       : synth_model(1, 28, 28, lenet_specs(), wt, sparsity, act_bits, seed);
+      m = net == "mlp"     ? synth_model(1, 28, 28, mlp_specs(), wt, sparsity, act_bits, seed)
+          : net == "conv3" ? synth_model(64, 16, 16, conv3_specs(), wt, sparsity, act_bits, seed)
+                           : synth_model(1, 28, 28, lenet_specs(), wt, sparsity, act_bits, seed);
     }
-    hw.bitserial = true;
+    std::vector<bool> converted(m.layers.size(), false);
+    if (as_int8) {
+      for (size_t i = 0; i < m.layers.size(); ++i) {
+        Layer& L = m.layers[i];
+        if (!L.has_weights() || L.wtype == WeightType::kInt8) continue;
+        for (int32_t w : L.weights) {
+          if (w < -128 || w > 127) throw std::runtime_error(L.name + ": weight out of the int8 range");
+        }
+        L.wtype = WeightType::kInt8;
+        converted[i] = true;
+      }
+      validate_model(m, "ppa_cycles");
+    }
+    hw.bitserial = hw_bitserial != 0;
+    hw.syq = hw_syq != 0;
+    hw.stats = hw_stats != 0;
     uint32_t types = 0;
     for (const Layer& L : m.layers) {
       if (L.has_weights()) types |= 1u << static_cast<int>(L.wtype);
     }
     hw.mac_types = mac_types >= 0 ? static_cast<uint32_t>(mac_types) : (bitserial ? 0u : types);
+    uint32_t added = 0;
+    if (add_missing && !bitserial) {
+      added = types & ~hw.mac_types;
+      hw.mac_types |= added;
+    }
     CompileOptions opt;
-    for (const Layer& L : m.layers) {
+    for (size_t i = 0; i < m.layers.size(); ++i) {
+      const Layer& L = m.layers[i];
       LayerChoice c;
-      c.auto_format = false;
       bool zeros = false;
       for (int32_t w : L.weights) zeros |= w == 0;
-      c.format = format == "auto" ? (zeros ? Format::kRle : Format::kDense) : format_arg(format);
+      if (format != "auto") {
+        c.auto_format = false;
+        c.format = format_arg(format);
+      } else if (model_path.empty() || converted[i]) {
+        // synthetic weights, or a converted layer: the format its sparsity calls for (a converted ternary
+        // layer keeps the RLE stream the ternary build would use)
+        c.auto_format = false;
+        c.format = zeros ? Format::kRle : Format::kDense;
+      }
       c.bitserial = bitserial && L.has_weights();
+      c.pack = !no_pack;
       opt.layers.push_back(c);
     }
     const Program p = compile(m, hw, opt);
@@ -187,16 +237,17 @@ int main(int argc, char** argv) {
       weights += lm.weights;
       nnz += lm.nnz;
       js << (i ? ", " : "") << "{\"name\": " << q(lm.name) << ", \"type\": " << q(lm.type) << ", \"wtype\": "
-         << q(lm.wtype) << ", \"format\": " << q(lm.format) << ", \"act_bits\": " << lm.act_bits
+         << q(lm.wtype) << ", \"format\": " << q(lm.format) << ", \"packed\": "
+         << (p.layers[i].desc.pack ? "true" : "false") << ", \"act_bits\": " << lm.act_bits
          << ", \"bitserial\": " << (lm.bitserial ? "true" : "false") << ", \"cycles\": " << lm.cycles
          << ", \"macs\": " << lm.macs << ", \"macs_nz\": " << lm.macs_nz << ", \"weights\": " << lm.weights
          << ", \"nnz\": " << lm.nnz << ", \"ideal\": " << lm.ideal << ", \"utilisation\": " << lm.utilisation
          << "}";
     }
-    js << "], \"model\": " << q(m.name) << ", \"cols\": " << hw.cols << ", \"lanes\": " << hw.lanes
-       << ", \"batch\": 1, \"cycles_per_image\": " << total
-       << ", \"macs_per_image\": " << macs << ", \"macs_nz_per_image\": " << macs_nz << ", \"weights\": " << weights
-       << ", \"nnz\": " << nnz << "}\n";
+    js << "], \"model\": " << q(m.name) << ", \"hw\": " << q(hw.describe()) << ", \"cols\": " << hw.cols
+       << ", \"lanes\": " << hw.lanes << ", \"pack\": " << hw.pack << ", \"types_added\": " << added
+       << ", \"batch\": 1, \"cycles_per_image\": " << total << ", \"macs_per_image\": " << macs
+       << ", \"macs_nz_per_image\": " << macs_nz << ", \"weights\": " << weights << ", \"nnz\": " << nnz << "}\n";
     std::cout << js.str();
   } catch (const std::exception& e) {
     std::cerr << "tern_ppa_cycles: " << e.what() << "\n";
