@@ -5,7 +5,7 @@ PY    := /usr/bin/python3
 TRACE ?= 0
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DTERN_TRACE=$(if $(filter 1,$(TRACE)),ON,OFF)
 
-.PHONY: help setup configure build test lint area run bench coverage synth clean fuzz asan formal
+.PHONY: help setup configure build test lint area run bench coverage synth clean fuzz asan formal regress test-slurm
 
 help:
 	@echo "Tern targets:"
@@ -21,6 +21,9 @@ help:
 	@echo "  make asan      golden library, model/format/data tests, CLI bad-input tests under ASan/UBSan"
 	@echo "  make formal    formal proofs (k-induction, PDR) of the decompressors, FIFO, register block, AXI4 adapter, memory port,"
 	@echo "                 covers and mutation checks -> build/formal/ (docs/formal.md); make test runs the quick ones"
+	@echo "  make regress   seeded RTL regression: SEEDS random programs (default 1000) with fault and X-state runs, sharded;"
+	@echo "                 LAUNCHER=slurm runs the shards as a Slurm array job (docs/cluster.md); LAUNCH_ARGS for more"
+	@echo "  make test-slurm  the launcher against a real Slurm: a single-node cluster on 127.0.0.1, local vs Slurm results"
 	@echo "  make setup     install the Debian packages the flows need (idempotent)"
 	@echo "  make clean     remove $(BUILD)/"
 
@@ -39,6 +42,20 @@ build: configure
 test: build
 	@scripts/setup train onnx formal
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure --timeout 900
+
+# Seeded RTL regression (docs/robustness.md), local or on Slurm (docs/cluster.md): SEEDS programs from seed FIRST.
+SEEDS ?= 1000
+FIRST ?= 1
+LAUNCHER ?= local
+regress: configure
+	cmake --build $(BUILD) -j $(JOBS) --target tern_regress
+	scripts/regress --build $(BUILD) --seeds $(SEEDS) --first $(FIRST) --launcher $(LAUNCHER) $(LAUNCH_ARGS) \
+	  $(if $(REGRESS_DOC),--doc $(REGRESS_DOC))
+
+# Tern's launcher against a real Slurm (Debian slurm-wlm + munge, a single-node cluster on 127.0.0.1).
+test-slurm: configure
+	cmake --build $(BUILD) -j $(JOBS) --target tern_regress tern_ppa_cycles
+	tests/cluster/test_slurm.sh $(BUILD)
 
 lint: configure
 	cd $(BUILD) && ctest -j $(JOBS) -L lint --output-on-failure
