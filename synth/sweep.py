@@ -5,15 +5,20 @@ when it can fit, placed and routed on iCE40 (the whole design); cycles per image
 and of a dense layer from the cycle model. Writes docs/ppa_sweep.json (one record per build),
 docs/ppa_sweep.md and docs/img/ppa_*.png (gnuplot).
 
-  sweep.py [--out DIR] [--cycles PATH/tern_ppa_cycles] [--points NAME,...] [--jobs N] [--flows x7,ice40,asic]
-           [--report-only]
+  sweep.py [--out DIR] [--cycles PATH/tern_ppa_cycles] [--points NAME,...] [--flows x7,ice40,asic|none]
+           [--report-only] [--list] [launcher options: --launcher local|slurm --jobs N --partition P ...]
+  sweep.py --shard NAME --flows ... --out DIR --cycles TOOL     (one build point: what each shard runs)
 
-Every flow of every build is cached as JSON under --out (build/synth/sweep), so an interrupted sweep resumes
-where it stopped; the ASIC flows run last (slowest), and builds without an ASIC result are reported with
-null ASIC fields. `make -C synth sweep` runs it.
+One shard per build point (scripts/cluster/launch.py; docs/cluster.md): it runs the point's requested flows
+in order (Xilinx 7 first, then iCE40, which uses the Xilinx LUT count to skip builds that cannot fit, then
+ASIC) and its cycle figures, on this machine (`--launcher local`, `--jobs` points at a time) or as one Slurm
+array job (`--launcher slurm`). Every flow of every build is cached as JSON under --out (build/synth/sweep:
+<flow>-<name>.json, cycles-<name>.json), so an interrupted sweep resumes where it stopped; launcher status and
+logs go to --state (default OUT/launch). The report is written only when every point finished (or with
+--allow-incomplete); builds without a flow's result are reported with null fields. `--flows none`: cycle
+figures only (no synthesis). `make -C synth sweep` runs it.
 """
 import argparse
-import concurrent.futures
 import json
 import os
 import subprocess
@@ -24,12 +29,17 @@ import time
 import ppa
 import sweep_report
 
+sys.path.insert(0, os.path.join(ppa.ROOT, "scripts", "cluster"))
+import launch  # noqa: E402
+
 MAC_TYPE_NAMES = ["int8", "ternary", "binary", "log2", "addnet2", "addnet3", "addnet4"]
 MODEL = os.path.join(ppa.ROOT, "models", "cnn_fmnist_ternary.tnm")
 BANK_BYTES = {1: 32768, 2: 16384, 4: 8192, 8: 4096}   # per Lanes: the bundled CNN fits (compiler-checked)
 GRID = [(1, 1), (1, 8), (4, 4), (8, 8), (16, 8)]       # Cols x Lanes of the ternary-only and int8-only scans
 DENSE_NET = "conv3"     # dense benchmark layer: conv 64 -> 64, 3x3, pad 1 on 16x16 (ppa_cycles --net conv3)
 ICE40_TRY_X7_LUT = 12000  # synth_ice40 is attempted only below this many x7 LUT6 (HX8K: 7,680 LUT4)
+# --flows tags -> ppa flow names, in the order a shard runs them (ice40 uses the x7 result)
+FLOW_TAGS = {"x7": "xilinx_nodsp", "ice40": "ice40", "asic": "asic"}
 
 
 def mask_names(m):
@@ -41,7 +51,7 @@ def build(name, kind, cols, lanes, pack, mac_types, dense=None, cnn="native", **
     layer benchmark (None: not measured). cnn: native (the model as it is; types the build lacks are
     compiled as if present and flagged), as_int8 (ternary layers converted to int8 weights)."""
     p = dict(Cols=cols, Lanes=lanes, Pack=pack, MacTypes=mac_types, BitSerial=0, Syq=0,
-             BankBytes=BANK_BYTES[lanes], RqUnits=min(8, cols))
+             BankBytes=BANK_BYTES[lanes], RqUnits=min(4, cols))  # as the default build (RqUnits 4)
     p.update(extra)
     return dict(name=name, kind=kind, params=p, dense=dense, cnn=cnn)
 
@@ -222,50 +232,71 @@ def record(b, out, cyc):
     return r
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default=os.path.join(ppa.ROOT, "build", "synth", "sweep"))
-    ap.add_argument("--cycles", default=os.path.join(ppa.ROOT, "build-ppa", "bench", "ppa", "tern_ppa_cycles"))
-    ap.add_argument("--points", default=",".join(BUILDS), help="build names, comma separated")
-    ap.add_argument("--flows", default="x7,ice40,asic", help="flows to run (cached results are always used)")
-    ap.add_argument("--jobs", type=int, default=1, help="flows run in parallel")
-    ap.add_argument("--doc", default=os.path.join(ppa.ROOT, "docs", "ppa_sweep.md"))
-    ap.add_argument("--json", default=os.path.join(ppa.ROOT, "docs", "ppa_sweep.json"))
-    ap.add_argument("--img", default=os.path.join(ppa.ROOT, "docs", "img"))
-    ap.add_argument("--report-only", action="store_true", help="use cached results only")
-    a = ap.parse_args()
-    os.makedirs(a.out, exist_ok=True)
-    todo = [BUILDS[n] for n in a.points.split(",")]
-    flows = set(a.flows.split(","))
-    t0 = time.time()
-    # wall time of the sweep so far (accumulated over resumed runs)
-    tpath = os.path.join(a.out, "wall_seconds.json")
-    wall = ppa.load_json(tpath)["seconds"] if os.path.exists(tpath) else 0.0
-    if not a.report_only:
-        # Xilinx first (the LUT figures of every build), then iCE40 (it uses the Xilinx LUT count to skip
-        # builds that cannot fit), then the ASIC flows, smallest builds first.
-        order = sorted(todo, key=lambda b: ppa.params_of(b["params"])["Cols"] * ppa.params_of(b["params"])["Lanes"])
-        phases = [("xilinx_nodsp", todo), ("ice40", todo),
-                  ("asic", [b for b in todo if b["name"] == "default"] + [b for b in order if b["name"] != "default"])]
-        tags = {"xilinx_nodsp": "x7", "ice40": "ice40", "asic": "asic"}
-        for flow, bs in phases:
-            if tags[flow] not in flows:
-                continue
-            with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
-                futs = {ex.submit(run_flow, flow, b, a.out): b for b in bs}
-                for f in concurrent.futures.as_completed(futs):
-                    try:
-                        f.result()
-                    except Exception as e:  # keep sweeping; the record shows the flow as missing
-                        log(f"{flow} {futs[f]['name']} FAILED: {str(e)[:500]}")
-            wall_now = wall + time.time() - t0
-            ppa.save_json(tpath, dict(seconds=wall_now))
-    wall += 0 if a.report_only else time.time() - t0
-    if not a.report_only:
-        ppa.save_json(tpath, dict(seconds=wall))
+def parse_flows(text):
+    """--flows: comma-separated tags of FLOW_TAGS, or `none` -> ppa flow names in run order."""
+    tags = [t for t in text.split(",") if t and t != "none"]
+    bad = [t for t in tags if t not in FLOW_TAGS]
+    if bad:
+        raise SystemExit(f"sweep.py: unknown flow(s) {','.join(bad)} (x7, ice40, asic or none)")
+    return [f for t, f in FLOW_TAGS.items() if t in tags]
+
+
+def flows_arg(flows):
+    return ",".join(t for t, f in FLOW_TAGS.items() if f in flows) or "none"
+
+
+def run_shard(name, flows, out, tool):
+    """One build point: its requested flows in order (x7, ice40, asic), then its cycle figures. Every step
+    runs even if an earlier one failed; the exit code is 1 if any failed."""
+    b = BUILDS.get(name)
+    if b is None:
+        log(f"unknown build point '{name}' (known: {', '.join(BUILDS)})")
+        return 2
+    os.makedirs(out, exist_ok=True)
+    failed = []
+    for flow in flows:
+        try:
+            run_flow(flow, b, out)
+        except Exception as e:  # the other flows still run; the shard fails
+            log(f"{flow} {name} FAILED: {str(e)[:2000]}")
+            failed.append(flow)
+    if not os.path.exists(tool):
+        log(f"cycles {name} FAILED: cycle tool {tool} missing (cmake --build ... --target tern_ppa_cycles)")
+        failed.append("cycles")
+    else:
+        try:
+            cycles_of(tool, b, out)
+        except Exception as e:
+            log(f"cycles {name} FAILED: {str(e)[:2000]}")
+            failed.append("cycles")
+    if failed:
+        log(f"{name}: failed: {', '.join(failed)}")
+        return 1
+    log(f"{name}: done ({', '.join(flows) or 'no flows'} + cycles)")
+    return 0
+
+
+def shard_of(b, flows, out, tool):
+    name = b["name"]
+    argv = [sys.executable, os.path.abspath(__file__), "--shard", name, "--flows", flows_arg(flows),
+            "--out", out, "--cycles", tool]
+    outputs = [os.path.join(out, f"cycles-{name}.json")] + [os.path.join(out, f"{f}-{name}.json") for f in flows]
+    # The point's definition: a changed build reruns its shard (the flow caches themselves are never
+    # invalidated, as before: delete OUT/<flow>-<name>.json to redo a flow).
+    definition = dict(b, params=ppa.params_of(b["params"]))
+    if "fit_model" in definition:
+        definition["fit_model"] = os.path.relpath(definition["fit_model"], ppa.ROOT)
+    return launch.Shard(key=name, argv=argv, desc=f"{b['kind']}; flows {flows_arg(flows)} + cycles",
+                        outputs=outputs, fingerprint=launch.fingerprint_files([], json.dumps(definition, sort_keys=True)),
+                        cwd=ppa.ROOT)
+
+
+def merge(todo, a, wall):
+    """docs/ppa_sweep.json + .md from the cached results."""
     recs = []
     for b in todo:
-        cyc = cycles_of(a.cycles, b, a.out) if os.path.exists(a.cycles) else {}
+        have = os.path.exists(os.path.join(a.out, f"cycles-{b['name']}.json"))
+        cyc = cycles_of(a.cycles, b, a.out) if have or os.path.exists(a.cycles) else {}
         recs.append(record(b, a.out, cyc))
     with open(a.json, "w") as f:
         json.dump(dict(generated_by="make -C synth sweep (synth/sweep.py)", yosys=ppa.yosys_version(),
@@ -278,6 +309,49 @@ def main():
                   f, indent=1)
     print(f"wrote {a.json}")
     sweep_report.write(recs, a, wall)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=os.path.join(ppa.ROOT, "build", "synth", "sweep"))
+    ap.add_argument("--cycles", default=os.path.join(ppa.ROOT, "build-ppa", "bench", "ppa", "tern_ppa_cycles"))
+    ap.add_argument("--points", default=",".join(BUILDS), help="build names, comma separated")
+    ap.add_argument("--flows", default="x7,ice40,asic",
+                    help="flows to run: x7,ice40,asic or none (cycle figures only); cached results are always used")
+    ap.add_argument("--doc", default=os.path.join(ppa.ROOT, "docs", "ppa_sweep.md"))
+    ap.add_argument("--json", default=os.path.join(ppa.ROOT, "docs", "ppa_sweep.json"))
+    ap.add_argument("--img", default=os.path.join(ppa.ROOT, "docs", "img"))
+    ap.add_argument("--report-only", action="store_true", help="use cached results only (no shards run)")
+    ap.add_argument("--list", action="store_true", help="print the shards (key, finished, argv) and exit")
+    ap.add_argument("--shard", metavar="NAME", help="run one build point (what each shard of the sweep runs)")
+    # a Slurm task runs every flow of one point in turn: hours for the 8x8 and 16x8 builds
+    launch.add_arguments(ap, jobs_default=1, time_default="12:00:00", mem_default="8G")
+    a = ap.parse_args()
+    a.out, a.cycles = os.path.abspath(a.out), os.path.abspath(a.cycles)
+    flows = parse_flows(a.flows)
+    if a.shard:
+        sys.exit(run_shard(a.shard, flows, a.out, a.cycles))
+    os.makedirs(a.out, exist_ok=True)
+    unknown = [n for n in a.points.split(",") if n not in BUILDS]
+    if unknown:
+        ap.error(f"unknown point(s) {', '.join(unknown)} (known: {', '.join(BUILDS)})")
+    todo = [BUILDS[n] for n in a.points.split(",")]
+    opts = launch.options_from(a, state=os.path.join(a.out, "launch"))
+    shards = [shard_of(b, flows, a.out, a.cycles) for b in todo]
+    if a.list:
+        for s in shards:
+            print(f"{s.key}\t{'finished' if launch.finished(opts.state, s) else 'to run'}\t{' '.join(s.argv)}")
+        return
+    # driver wall time of the sweep (accumulated over resumed runs; with Slurm it includes queueing)
+    tpath = os.path.join(a.out, "wall_seconds.json")
+    wall = ppa.load_json(tpath)["seconds"] if os.path.exists(tpath) else 0.0
+    if not a.report_only:
+        t0 = time.time()
+        res = launch.run("sweep", shards, opts)
+        wall += time.time() - t0
+        ppa.save_json(tpath, dict(seconds=wall))
+        launch.require_complete("sweep", res, opts)
+    merge(todo, a, wall)
 
 
 if __name__ == "__main__":

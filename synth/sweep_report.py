@@ -226,7 +226,7 @@ def write(recs, a, wall):
          f"{ppa.yosys_version()}; flows as in [ppa.md](ppa.md), definitions in [metrics.md](metrics.md).", "",
          "**Builds.** ternary-only (`MacTypes=0x2`) and int8-only (`MacTypes=0x1`) at Cols x Lanes = 1x1, 1x8, 4x4, "
          "8x8, 16x8, both with `Pack=1 BitSerial=0 Syq=0`, every format (`Formats=0x1f`), statistics on, "
-         "`RqUnits=min(8, Cols)`, `BankBytes` 32768 / 8192 / 4096 for 1 / 4 / 8 lanes (the bundled CNN fits: "
+         "`RqUnits=min(4, Cols)` (as the default build), `BankBytes` 32768 / 8192 / 4096 for 1 / 4 / 8 lanes (the bundled CNN fits: "
          "checked by the compiler), other parameters at the RTL defaults (CacheWords 512, MaxConvRow 1024, "
          "AccBits 32); the `default` build (RTL defaults: 8x8, Pack 8, every type and format, bit-serial, SYQ); "
          "the dense-type builds `ternary_p8_8x8` (`MacTypes=0x2 Pack=8`) and `binary_p8_8x8` (`MacTypes=0x4 "

@@ -118,6 +118,19 @@ def finished(state, s):
             and all(os.path.exists(o) for o in s.outputs))
 
 
+def status_path(state, s):
+    return _paths(state, s.key)[0]
+
+
+def adopt(state, s, note):
+    """Records shard s as finished without running it (its outputs were made outside the launcher)."""
+    path = status_path(state, s)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    _write_json(path, dict(key=s.key, desc=s.desc, argv=s.argv, host="", launcher="adopted", slurm_job="",
+                           slurm_task="", fingerprint=s.fingerprint, rc=0, signal="", seconds=0.0, reason="",
+                           note=note))
+
+
 def _write_json(path, obj):
     tmp = f"{path}.tmp{os.getpid()}"
     with open(tmp, "w") as f:
