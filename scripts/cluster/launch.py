@@ -264,6 +264,7 @@ def _run_slurm(name, todo, opts, say):
 def run(name, shards, opts, say=None):
     """Runs every unfinished shard of the job; returns a Result (nothing raised for failing shards)."""
     say = say or (lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True))
+    opts = dataclasses.replace(opts, state=os.path.abspath(opts.state))
     keys = [s.key for s in shards]
     if len(set(keys)) != len(keys):
         raise ValueError(f"{name}: duplicate shard keys")
