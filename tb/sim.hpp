@@ -16,6 +16,8 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "tb/sva/sva_report.hpp"
 
@@ -50,7 +52,13 @@ inline SimInit& sim_init() {
   return s;
 }
 
-// Model must have clk_i and rst_ni ports.
+// A Verilated model with an rst_ni port (blocks without one, e.g. pure pipelines, have no reset).
+template <class M, class = void>
+struct HasReset : std::false_type {};
+template <class M>
+struct HasReset<M, std::void_t<decltype(std::declval<M&>().rst_ni)>> : std::true_type {};
+
+// Model must have a clk_i port; rst_ni, if it has one, is held high except in reset().
 // Protocol each cycle: the test sets inputs, calls settle() and samples outputs (values before the
 // edge), then calls tick() for the rising edge.
 template <class Model>
@@ -72,7 +80,7 @@ class Sim {
     }
 #endif
     model_->clk_i = 0;
-    model_->rst_ni = 1;
+    if constexpr (HasReset<Model>::value) model_->rst_ni = 1;
     model_->eval();
   }
   Sim(const Sim&) = delete;
@@ -98,6 +106,7 @@ class Sim {
 
   // Active-low reset for `cycles` rising edges; inputs should be idle.
   void reset(int cycles = 2) {
+    static_assert(HasReset<Model>::value, "reset(): the model has no rst_ni port");
     model_->rst_ni = 0;
     for (int i = 0; i < cycles; ++i) tick();
     model_->rst_ni = 1;

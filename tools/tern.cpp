@@ -31,6 +31,7 @@
 #include "golden/net/reference.hpp"
 #include "tools/driver.hpp"
 #include "tools/parallel.hpp"
+#include "tools/spec_sheet.hpp"
 
 namespace {
 
@@ -139,14 +140,7 @@ void check_input_shape(const Model& m, const Dataset& ds) {
   }
 }
 
-struct RtlSummary {
-  int images = 0, correct = 0, agree_images = 0;
-  int layer_mismatches = 0, cycle_mismatches = 0;
-  uint64_t rtl_cycles = 0;  // sum over images of the run cycle counter
-  double rtl_seconds = 0, golden_seconds = 0;
-  std::vector<LayerStats> stats;  // of the first image
-  std::string first_error;
-};
+// RtlSummary: tools/spec_sheet.hpp
 
 // The first n test images through the RTL and the golden model, one image per run (batch 1): every
 // layer of every image against the functional model and the reference, every layer's statistics
@@ -195,234 +189,6 @@ RtlSummary run_rtl(RtlBackend<TERN_VM>& rtl, const Model& m, const Program& base
   return s;
 }
 
-void print_layer_table(std::ostream& os, const Model& m, const Program& p, const std::vector<LayerStats>& st) {
-  os << "| layer | type | weights | format | act bits | non-zero weights | nz MACs | cycles | ideal | utilisation "
-        "| load balance |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
-  char buf[512];
-  for (size_t i = 0; i < p.layers.size(); ++i) {
-    const LayerMetrics lm = layer_metrics(m, p, i, st[i]);
-    if (lm.type == "maxpool") {
-      std::snprintf(buf, sizeof buf, "| %s | maxpool | - | - | - | - | - | %lu | %lu | %.3f | - |\n", lm.name.c_str(),
-                    static_cast<unsigned long>(lm.cycles), static_cast<unsigned long>(lm.ideal), lm.utilisation);
-    } else {
-      std::snprintf(
-          buf, sizeof buf, "| %s | %s | %s | %s%s | %d%s | %ld / %ld (%.1f%%) | %ld | %lu | %lu | %.3f | %.3f |\n",
-          lm.name.c_str(), lm.type.c_str(), lm.wtype.c_str(), lm.format.c_str(), lm.packed ? " (packed)" : "",
-          lm.act_bits, lm.bitserial ? " (bit-serial)" : "", static_cast<long>(lm.nnz), static_cast<long>(lm.weights),
-          100.0 * static_cast<double>(lm.nnz) / static_cast<double>(std::max<int64_t>(1, lm.weights)),
-          static_cast<long>(lm.macs_nz), static_cast<unsigned long>(lm.cycles), static_cast<unsigned long>(lm.ideal),
-          lm.utilisation, lm.balance);
-    }
-    os << buf;
-  }
-}
-
-struct Sheet {
-  std::string text;
-  nlohmann::json json;
-};
-
-// docs/ppa_summary.json (`make synth`, written by scripts/ppa_summary.py) if it describes this build's
-// parameters; otherwise nullopt and `why` says what is missing.
-std::optional<nlohmann::json> ppa_summary(const HwConfig& hw, std::string& why) {
-  const std::string path = repo_root() + "/docs/ppa_summary.json";
-  std::ifstream f(path);
-  if (!f) {
-    why = path + " missing (make synth)";
-    return std::nullopt;
-  }
-  try {
-    nlohmann::json j = nlohmann::json::parse(f);
-    const auto& pr = j.at("params");
-    auto num = [&](const char* k) { return pr.contains(k) ? pr.at(k).get<int64_t>() : int64_t{-1}; };
-    const bool same = num("Cols") == hw.cols && num("Lanes") == hw.lanes && num("Pack") == hw.pack &&
-                      num("BankBytes") == hw.bank_bytes && num("MaxConvRow") == hw.max_conv_row &&
-                      num("CacheWords") == hw.cache_words && num("AccBits") == hw.acc_bits &&
-                      num("MacTypes") == int64_t{hw.mac_types} && num("Formats") == int64_t{hw.formats} &&
-                      num("BitSerial") == int64_t{hw.bitserial} && num("Syq") == int64_t{hw.syq} &&
-                      num("RqUnits") == hw.rq_units;
-    if (!same) {
-      why = path + " describes another build";
-      return std::nullopt;
-    }
-    return j;
-  } catch (const nlohmann::json::exception& e) {
-    why = path + " unreadable (" + e.what() + ")";
-    return std::nullopt;
-  }
-}
-
-// Area and timing rows of the spec sheet, or one row saying why they are not available.
-std::string area_rows(const HwConfig& hw) {
-  std::string why;
-  const auto j = ppa_summary(hw, why);
-  if (!j) return "| area | not available: " + why + " |\n";
-  try {
-    const auto& x = j->at("xilinx7");
-    const auto& a = j->at("asic_osu018");
-    char buf[512];
-    std::snprintf(
-        buf, sizeof buf,
-        "| area, Xilinx 7 (Yosys synthesis estimate) | %d LUT, %d FF, %d RAMB36, %d DSP48E1 |\n"
-        "| area, OSU 0.18 um (Yosys + abc) | %.3f mm^2 logic + %.2f Mbit memories (SRAM macros, not counted) |\n"
-        "| Fmax, OSU 0.18 um (OpenSTA, no wire load) | %.1f MHz |\n",
-        x.at("lut").get<int>(), x.at("ff").get<int>(), x.at("bram36").get<int>(), x.at("dsp").get<int>(),
-        a.at("logic_area_mm2").get<double>(), j->at("memory_bits").get<double>() / 1e6, a.at("fmax_mhz").get<double>());
-    return buf;
-  } catch (const nlohmann::json::exception& e) {
-    return std::string("| area | not available: docs/ppa_summary.json unreadable (") + e.what() + ") |\n";
-  }
-}
-
-// The clock of the spec sheet: --clock-mhz if given, else this build's measured Fmax (synthesis estimate,
-// docs/ppa_summary.json), else 100 MHz stated as an assumption.
-void choose_clock(const HwConfig& hw, Options& o) {
-  if (o.clock_given) {
-    if (o.clock_source.empty()) o.clock_source = "stated with --clock-mhz (not measured)";
-    return;
-  }
-  std::string why;
-  const auto j = ppa_summary(hw, why);
-  try {
-    if (j) {
-      o.clock_mhz = j->at("asic_osu018").at("fmax_mhz").get<double>();
-      o.clock_source =
-          "measured Fmax of this build, OSU 0.18 um synthesis estimate (OpenSTA, no place and route; "
-          "docs/ppa_summary.json)";
-      return;
-    }
-  } catch (const nlohmann::json::exception& e) {
-    why = std::string("docs/ppa_summary.json unreadable (") + e.what() + ")";
-  }
-  o.clock_mhz = 100.0;
-  o.clock_source = "stated, not measured: " + why;
-}
-
-// Spec sheet in the style of Sze et al. Table V.
-Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>& st, std::pair<int, int> acc,
-                 const RtlSummary* rtl, const Options& o) {
-  Sheet sh;
-  std::ostringstream os;
-  int64_t weights = 0, nnz = 0, macs = 0, macs_nz = 0;
-  uint64_t cycles = 0, bytes = 0, stream_words = 0;
-  for (size_t i = 0; i < p.layers.size(); ++i) {
-    const LayerMetrics lm = layer_metrics(m, p, i, st[i]);
-    weights += lm.weights;
-    nnz += lm.nnz;
-    macs += lm.macs;
-    macs_nz += lm.macs_nz;
-    cycles += lm.cycles;
-    bytes += lm.bytes;
-    stream_words += static_cast<uint64_t>(p.layers[i].weight_words);
-  }
-  const double cyc_img = static_cast<double>(cycles);
-  const double ips = o.clock_mhz * 1e6 / cyc_img;
-  char buf[256];
-  os << "## Spec sheet: " << m.name << " (" << m.dataset << ")\n\n";
-  os << "| metric | value |\n|---|---|\n";
-  std::snprintf(buf, sizeof buf, "| top-1 accuracy (golden model) | %.2f%% on %d test images |\n",
-                100.0 * acc.first / std::max(1, acc.second), acc.second);
-  os << buf;
-  if (rtl) {
-    std::snprintf(buf, sizeof buf, "| RTL vs golden agreement | %d / %d images bit-exact in every layer |\n",
-                  rtl->agree_images, rtl->images);
-    os << buf;
-    std::snprintf(buf, sizeof buf, "| RTL accuracy | %.2f%% on %d images |\n",
-                  100.0 * rtl->correct / std::max(1, rtl->images), rtl->images);
-    os << buf;
-    if (p.hw.stats) {
-      std::snprintf(buf, sizeof buf, "| RTL statistics vs cycle model | %d mismatching layer records of %zu |\n",
-                    rtl->cycle_mismatches, static_cast<size_t>(rtl->images) * p.layers.size());
-    } else {
-      std::snprintf(buf, sizeof buf,
-                    "| RTL statistics vs cycle model | no statistics record in this build (Stats = 0): per-layer "
-                    "cycles below are the cycle model's |\n");
-    }
-    os << buf;
-    std::snprintf(buf, sizeof buf, "| RTL cycles per image (%s, start to done) | %.0f |\n",
-                  p.hw.stats ? "run counter" : "no counters in this build: the testbench's count of busy cycles",
-                  static_cast<double>(rtl->rtl_cycles) / std::max(1, rtl->images));
-    os << buf;
-  }
-  std::snprintf(buf, sizeof buf, "| build | %d columns x %d lanes = %d MACs (x8 on packed rows), batch 1 |\n",
-                p.hw.cols, p.hw.lanes, p.hw.macs());
-  os << buf;
-  std::snprintf(buf, sizeof buf, "| weights / non-zero weights | %ld / %ld (%.1f%% zeros) |\n",
-                static_cast<long>(weights), static_cast<long>(nnz),
-                100.0 * (1.0 - static_cast<double>(nnz) / std::max<int64_t>(1, weights)));
-  os << buf;
-  std::snprintf(buf, sizeof buf, "| weight stream size | %lu bytes (%.2f bits per non-zero, incl. block headers) |\n",
-                static_cast<unsigned long>(8 * stream_words), 64.0 * stream_words / std::max<int64_t>(1, nnz));
-  os << buf;
-  std::snprintf(buf, sizeof buf, "| MACs / non-zero MACs per image | %ld / %ld |\n", static_cast<long>(macs),
-                static_cast<long>(macs_nz));
-  os << buf;
-  std::string bits;
-  for (const Layer& L : m.layers) {
-    if (!L.has_weights()) continue;
-    bits += (bits.empty() ? "" : ", ") + to_string(L.wtype) + "/" + std::to_string(L.act_bits) + "b";
-  }
-  os << "| weight type / activation bits per layer | " << bits << " |\n";
-  std::snprintf(buf, sizeof buf, "| cycles per image (batch 1) | %lu |\n", static_cast<unsigned long>(cycles));
-  os << buf;
-  std::snprintf(buf, sizeof buf, "| overall utilisation (sum ideal / sum cycles) | %.3f |\n", [&] {
-    uint64_t ideal = 0;
-    for (size_t i = 0; i < p.layers.size(); ++i) ideal += layer_metrics(m, p, i, st[i]).ideal;
-    return static_cast<double>(ideal) / static_cast<double>(std::max<uint64_t>(1, cycles));
-  }());
-  os << buf;
-  std::snprintf(buf, sizeof buf,
-                "| off-chip bytes per inference | %.0f (read + written, incl. every layer's output) |\n",
-                static_cast<double>(bytes));
-  os << buf;
-  std::snprintf(buf, sizeof buf, "| clock | %.1f MHz, %s |\n", o.clock_mhz, o.clock_source.c_str());
-  os << buf;
-  std::snprintf(buf, sizeof buf, "| sustained throughput | %.0f images/s at batch 1 |\n", ips);
-  os << buf;
-  os << area_rows(p.hw);
-  os << "\nPer layer (one image):\n\n";
-  print_layer_table(os, m, p, st);
-  sh.text = os.str();
-  sh.json = {{"model", m.name},
-             {"dataset", m.dataset},
-             {"golden_correct", acc.first},
-             {"golden_images", acc.second},
-             {"batch", 1},
-             {"cols", p.hw.cols},
-             {"lanes", p.hw.lanes},
-             {"weights", weights},
-             {"nnz", nnz},
-             {"macs", macs},
-             {"macs_nz", macs_nz},
-             {"cycles_per_image", cycles},
-             {"bytes_per_image", bytes},
-             {"clock_mhz", o.clock_mhz},
-             {"images_per_s", ips}};
-  nlohmann::json layers = nlohmann::json::array();
-  for (size_t i = 0; i < p.layers.size(); ++i) {
-    const LayerMetrics lm = layer_metrics(m, p, i, st[i]);
-    layers.push_back({{"name", lm.name},
-                      {"type", lm.type},
-                      {"cycles", lm.cycles},
-                      {"ideal", lm.ideal},
-                      {"compute_bound", lm.compute_bound},
-                      {"memory_bound", lm.memory_bound},
-                      {"utilisation", lm.utilisation},
-                      {"balance", lm.balance},
-                      {"nnz", lm.nnz},
-                      {"weights", lm.weights}});
-  }
-  sh.json["layers"] = layers;
-  if (rtl) {
-    sh.json["rtl"] = {{"images", rtl->images},
-                      {"agree", rtl->agree_images},
-                      {"run_cycles_per_image", static_cast<double>(rtl->rtl_cycles) / std::max(1, rtl->images)},
-                      {"stats_record", p.hw.stats},
-                      {"correct", rtl->correct},
-                      {"cycle_mismatches", rtl->cycle_mismatches}};
-  }
-  return sh;
-}
 
 // Compiles with the command-line choices; says on stderr, per layer, which asked-for choice was not applied.
 Program compile_for(const Model& m, const HwConfig& hw, const Options& o) {
@@ -521,7 +287,11 @@ int cmd_run(Options o, bool report_only) {
   check_input_shape(m, ds);
   RtlBackend<TERN_VM> probe;
   const HwConfig hw = probe.config();  // the build's limits, from its CONFIG registers
-  choose_clock(hw, o);
+  {
+    const SheetClock ck = choose_clock(hw, repo_root(), o.clock_given, o.clock_mhz, o.clock_source);
+    o.clock_mhz = ck.mhz;
+    o.clock_source = ck.source;
+  }
   const Program p = compile_for(m, hw, o);
   const auto acc = golden_accuracy(m, ds, o.golden_images, o.quiet);
   RtlSummary rtl;
@@ -544,7 +314,8 @@ int cmd_run(Options o, bool report_only) {
     }
     stats = r.stats;
   }
-  const Sheet sh = spec_sheet(m, p, stats, acc, (!report_only && o.rtl_images > 0) ? &rtl : nullptr, o);
+  const Sheet sh = spec_sheet(m, p, stats, acc, (!report_only && o.rtl_images > 0) ? &rtl : nullptr,
+                                {o.clock_mhz, o.clock_source}, repo_root());
   std::cout << sh.text;
   if (!report_only && o.rtl_images > 0) {
     std::printf(

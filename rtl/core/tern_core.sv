@@ -95,6 +95,7 @@ module tern_core #(
     .layer_first_o(layer_first), .layer_on_o(layer_on), .layer_done_o(layer_done),
     .chk_start_o(chk_start), .chk_done_i(chk_done), .chk_err_i(chk_err), .ch_valid_o(ch_valid),
     .ch_side_o(ch_side), .ch_fc_o(ch_fc), .ch_sig_o(ch_sig), .lpix_i(lpix), .lrow_i(lrow),
+    .row_len_i(row_len),
     .err_set_i(err_set), .err_new_i(err_new), .waiting_check_o(waiting_check),
     .rd_valid_o(seq_rd_valid), .rd_addr_o(seq_rd_addr), .rd_fire_i(rd_fire && !ph_run),
     .rsp_ok_i(rsp_ok), .rsp_data_i(rd_rsp_data_i), .rd_out_i(rd_out), .wr_out_i(wr_out),

@@ -48,6 +48,7 @@ module tern_seq #(
   output logic              ch_valid_o, ch_side_o, ch_fc_o,
   output logic [89:0]       ch_sig_o,
   input  logic [4:0]        lpix_i, lrow_i,
+  input  logic [16:0]       row_len_i,     // C*R*S of a conv layer (the check unit's row length)
   // error from the core (memory, timeout, fetch, columns), priority already applied
   input  logic              err_set_i,
   input  logic [7:0]        err_new_i,
@@ -125,16 +126,15 @@ module tern_seq #(
   logic [3:0]  tr_q, ts_q;
   logic [5:0]  trs_q;
   logic [15:0] tc_q;
-  logic [16:0] row_len;
+  logic [OW-1:0] tb_q, trb_q;  // SETUP: (r << lrow) + (s << lpix) and r << lrow, modulo the bank size
   logic [3:0]  rq_q;   // STATS: record words written; then settle cycles
   logic [2:0]  settle_q;
   assign sq_words = 4'((6'(f_r) * 6'(f_s) + 6'd7) >> 3);
   assign ld_words = (32'(f_h) << lrow_i) >> 3;
-  assign row_len  = 17'(32'(f_c) * 32'(f_r) * 32'(f_s));
 
   // ------------------------------------------------------------------ next state
   logic last_stat, setup_done;
-  assign setup_done = 17'(tk_q) == row_len;
+  assign setup_done = 17'(tk_q) == row_len_i;
   assign last_stat  = (f_stats == 0 || rq_q == 4'(tern_pkg::StatsWords)) && settle_q == 3'd4;
   always_comb begin
     state_d = state_q;
@@ -210,16 +210,21 @@ module tern_seq #(
       if (rd_fire_i) sq_req_q <= sq_req_q + 4'd1;
       if (rsp_ok_i) begin
         sq_rsp_q             <= sq_rsp_q + 4'd1;
-        syq_o[sq_rsp_q[2:0]*64+:64] <= rsp_data_i;
+        for (int w = 0; w < 8; w++) begin  // decoded (a computed part-select costs ~2k LUTs)
+          if (sq_rsp_q[2:0] == 3'(w)) syq_o[w*64+:64] <= rsp_data_i;
+        end
       end
     end
-    // SETUP: entry k = (r*S + s)*C + c -> {(r << lrow) + (s << lpix) + c, r, s, r*S + s}
+    // SETUP: entry k = (r*S + s)*C + c -> {(r << lrow) + (s << lpix) + c, r, s, r*S + s}, the offset
+    // kept incrementally in tb_q (no shifter)
     if (state_q != StSetup) begin
       tk_q  <= '0;
       tr_q  <= '0;
       ts_q  <= '0;
       tc_q  <= '0;
       trs_q <= '0;
+      tb_q  <= '0;
+      trb_q <= '0;
     end else if (!setup_done) begin
       tk_q <= tk_q + 1'b1;
       if (tc_q != f_c - 16'd1) begin
@@ -229,9 +234,12 @@ module tern_seq #(
         trs_q <= trs_q + 6'd1;
         if (ts_q != f_s - 4'd1) begin
           ts_q <= ts_q + 4'd1;
+          tb_q <= tb_q + (OW'(1) << lpix_i);
         end else begin
-          ts_q <= '0;
-          tr_q <= tr_q + 4'd1;
+          ts_q  <= '0;
+          tr_q  <= tr_q + 4'd1;
+          trb_q <= trb_q + (OW'(1) << lrow_i);
+          tb_q  <= trb_q + (OW'(1) << lrow_i);
         end
       end
     end
@@ -272,8 +280,7 @@ module tern_seq #(
   assign ld_data_o   = rsp_data_i;
   assign tab_we_o    = state_q == StSetup && !setup_done;
   assign tab_waddr_o = KW'(tk_q);
-  assign tab_wdata_o = {OW'((32'(tr_q) << lrow_i) + (32'(ts_q) << lpix_i) + 32'(tc_q)), tr_q[2:0], ts_q[2:0],
-                        trs_q};
+  assign tab_wdata_o = {tb_q + OW'(tc_q), tr_q[2:0], ts_q[2:0], trs_q};
   assign rec_valid_o = state_q == StStats && f_stats != 0 && rq_q < 4'(tern_pkg::StatsWords) &&
                        settle_q == 3'd4;
   assign rec_addr_o  = f_stats + {25'd0, rq_q, 3'd0};
@@ -304,7 +311,7 @@ module tern_seq #(
   assign to_idle_o       = state_q != StIdle && state_d == StIdle;
 
   logic unused;
-  assign unused = ^{chk_err_i, lrow_i, f_e};
+  assign unused = ^{chk_err_i, f_e};
 endmodule : tern_seq
 
 `default_nettype wire
