@@ -75,10 +75,10 @@ std::string area_rows(const HwConfig& hw, const std::string& root) {
     char buf[512];
     std::snprintf(
         buf, sizeof buf,
-        "| area, Xilinx 7 (Yosys synthesis estimate) | %d LUT, %d FF, %d RAMB36, %d DSP48E1 |\n"
+        "| area, Xilinx 7 (Yosys synthesis estimate, %s) | %d LUT, %d FF, %d RAMB36, %d DSP48E1 |\n"
         "| area, OSU 0.18 um (Yosys + abc) | %.3f mm^2 logic + %.2f Mbit memories (SRAM macros, not counted) |\n"
         "| Fmax, OSU 0.18 um (OpenSTA, no wire load) | %.1f MHz |\n",
-        x.at("lut").get<int>(), x.at("ff").get<int>(), x.at("bram36").get<int>(), x.at("dsp").get<int>(),
+        j->value("xilinx7_flow", std::string("synth_xilinx")).c_str(), x.at("lut").get<int>(), x.at("ff").get<int>(), x.at("bram36").get<int>(), x.at("dsp").get<int>(),
         a.at("logic_area_mm2").get<double>(), j->at("memory_bits").get<double>() / 1e6, a.at("fmax_mhz").get<double>());
     return buf;
   } catch (const nlohmann::json::exception& e) {

@@ -272,6 +272,10 @@ def run(name, shards, opts, say=None):
     todo = [s for s in shards if not finished(opts.state, s)]
     say(f"{name}: {len(shards)} shards, {len(shards) - len(todo)} already finished, {len(todo)} to run "
         f"({opts.launcher})")
+    for s in todo:  # a stale status (failed run, other fingerprint) must not stand for this run's outcome
+        stale = status_path(opts.state, s)
+        if os.path.exists(stale):
+            os.remove(stale)
     job = None
     if todo:
         if opts.launcher == "local":
