@@ -7,13 +7,19 @@
 #   tests/cluster/slurm_cluster.sh stop DIR    # stop the daemons this script started in DIR
 #
 # Jobs are submitted with SLURM_CONF=DIR/slurm.conf. Ports: the first two consecutive free ones from
-# TERN_SLURM_PORT (default 16817), slurmctld then slurmd. The daemons run as root (this script must run as root, like the package install).
+# TERN_SLURM_PORT (default 16817), slurmctld then slurmd. The daemons run as root (the script re-runs itself with
+# sudo when started as another user).
 set -euo pipefail
 
 cmd=${1:-}
 dir=${2:-}
 if [[ -z "$cmd" || -z "$dir" ]]; then
   echo "usage: $0 start|stop DIR" >&2
+  exit 2
+fi
+if [[ $(id -u) -ne 0 ]]; then  # package install and slurmd need root: through sudo where there is one
+  command -v sudo >/dev/null 2>&1 && exec sudo -E "$0" "$@"
+  echo "$0: must run as root or with sudo (it installs packages and starts slurmd)" >&2
   exit 2
 fi
 mkdir -p "$dir"
@@ -61,10 +67,6 @@ if [[ "$cmd" == stop ]]; then
 fi
 [[ "$cmd" == start ]] || { echo "$0: unknown command '$cmd' (start|stop)" >&2; exit 2; }
 
-if [[ $(id -u) -ne 0 ]]; then
-  echo "$0: must run as root (it installs packages and starts slurmd)" >&2
-  exit 2
-fi
 need=()
 for p in slurm-wlm munge; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 if ((${#need[@]})); then
