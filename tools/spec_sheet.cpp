@@ -110,18 +110,11 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
                  const RtlSummary* rtl, const SheetClock& o, const std::string& root) {
   Sheet sh;
   std::ostringstream os;
-  int64_t weights = 0, nnz = 0, macs = 0, macs_nz = 0;
-  uint64_t cycles = 0, bytes = 0, stream_words = 0;
-  for (size_t i = 0; i < p.layers.size(); ++i) {
-    const LayerMetrics lm = layer_metrics(m, p, i, st[i]);
-    weights += lm.weights;
-    nnz += lm.nnz;
-    macs += lm.macs;
-    macs_nz += lm.macs_nz;
-    cycles += lm.cycles;
-    bytes += lm.bytes;
-    stream_words += static_cast<uint64_t>(p.layers[i].weight_words);
-  }
+  const ModelMetrics mm = model_metrics(m, p, st);
+  const int64_t weights = mm.weights, nnz = mm.nnz, macs = mm.macs, macs_nz = mm.macs_nz;
+  const uint64_t cycles = mm.cycles, bytes = mm.bytes;
+  uint64_t stream_words = 0;
+  for (const CompiledLayer& cl : p.layers) stream_words += static_cast<uint64_t>(cl.weight_words);
   const double cyc_img = static_cast<double>(cycles);
   const double ips = o.mhz * 1e6 / cyc_img;
   char buf[256];
@@ -172,11 +165,8 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
   os << "| weight type / activation bits per layer | " << bits << " |\n";
   std::snprintf(buf, sizeof buf, "| cycles per image (batch 1) | %lu |\n", static_cast<unsigned long>(cycles));
   os << buf;
-  std::snprintf(buf, sizeof buf, "| overall utilisation (sum ideal / sum cycles) | %.3f |\n", [&] {
-    uint64_t ideal = 0;
-    for (size_t i = 0; i < p.layers.size(); ++i) ideal += layer_metrics(m, p, i, st[i]).ideal;
-    return static_cast<double>(ideal) / static_cast<double>(std::max<uint64_t>(1, cycles));
-  }());
+  std::snprintf(buf, sizeof buf, "| overall utilisation (sum ideal / sum cycles) | %.3f |\n",
+                static_cast<double>(mm.ideal) / static_cast<double>(std::max<uint64_t>(1, cycles)));
   os << buf;
   std::snprintf(buf, sizeof buf,
                 "| off-chip bytes per inference | %.0f (read + written, incl. every layer's output) |\n",
@@ -207,7 +197,7 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
              {"images_per_s", ips}};
   nlohmann::json layers = nlohmann::json::array();
   for (size_t i = 0; i < p.layers.size(); ++i) {
-    const LayerMetrics lm = layer_metrics(m, p, i, st[i]);
+    const LayerMetrics& lm = mm.layers[i];
     layers.push_back({{"name", lm.name},
                       {"type", lm.type},
                       {"cycles", lm.cycles},

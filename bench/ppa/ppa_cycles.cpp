@@ -226,16 +226,10 @@ int main(int argc, char** argv) {
     const Program p = compile(m, hw, opt);
     const auto cyc = predict_cycles(p.image, p.prog_base, hw);
     std::ostringstream js;
-    uint64_t total = 0;
-    int64_t macs = 0, macs_nz = 0, weights = 0, nnz = 0;
+    const ModelMetrics mm = model_metrics(m, p, cyc);
     js << "{\"layers\": [";
     for (size_t i = 0; i < p.layers.size(); ++i) {
-      const LayerMetrics lm = layer_metrics(m, p, i, cyc[i]);
-      total += lm.cycles;
-      macs += lm.macs;
-      macs_nz += lm.macs_nz;
-      weights += lm.weights;
-      nnz += lm.nnz;
+      const LayerMetrics& lm = mm.layers[i];
       js << (i ? ", " : "") << "{\"name\": " << q(lm.name) << ", \"type\": " << q(lm.type) << ", \"wtype\": "
          << q(lm.wtype) << ", \"format\": " << q(lm.format) << ", \"packed\": "
          << (p.layers[i].desc.pack ? "true" : "false") << ", \"act_bits\": " << lm.act_bits
@@ -246,8 +240,9 @@ int main(int argc, char** argv) {
     }
     js << "], \"model\": " << q(m.name) << ", \"hw\": " << q(hw.describe()) << ", \"cols\": " << hw.cols
        << ", \"lanes\": " << hw.lanes << ", \"pack\": " << hw.pack << ", \"types_added\": " << added
-       << ", \"batch\": 1, \"cycles_per_image\": " << total << ", \"macs_per_image\": " << macs
-       << ", \"macs_nz_per_image\": " << macs_nz << ", \"weights\": " << weights << ", \"nnz\": " << nnz << "}\n";
+       << ", \"batch\": 1, \"cycles_per_image\": " << mm.cycles << ", \"macs_per_image\": " << mm.macs
+       << ", \"macs_nz_per_image\": " << mm.macs_nz << ", \"weights\": " << mm.weights << ", \"nnz\": " << mm.nnz
+       << "}\n";
     std::cout << js.str();
   } catch (const std::exception& e) {
     std::cerr << "tern_ppa_cycles: " << e.what() << "\n";

@@ -41,4 +41,20 @@ LayerMetrics layer_metrics(const Model& m, const Program& p, size_t i, const Lay
   return r;
 }
 
+ModelMetrics model_metrics(const Model& m, const Program& p, const std::vector<LayerStats>& st) {
+  ModelMetrics mm;
+  for (size_t i = 0; i < p.layers.size(); ++i) {
+    const LayerMetrics lm = layer_metrics(m, p, i, st.at(i));
+    mm.weights += lm.weights;
+    mm.nnz += lm.nnz;
+    mm.macs += lm.macs;
+    mm.macs_nz += lm.macs_nz;
+    mm.cycles += lm.cycles;
+    mm.ideal += lm.ideal;
+    mm.bytes += lm.bytes;
+    mm.layers.push_back(lm);
+  }
+  return mm;
+}
+
 }  // namespace tern

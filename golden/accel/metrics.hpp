@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "golden/accel/program.hpp"
 #include "golden/net/model.hpp"
@@ -27,5 +28,13 @@ struct LayerMetrics {
 };
 
 LayerMetrics layer_metrics(const Model& m, const Program& p, size_t i, const LayerStats& s);
+
+// Every layer's metrics and their sums over the program (one image); st: one record per layer.
+struct ModelMetrics {
+  std::vector<LayerMetrics> layers;
+  int64_t weights = 0, nnz = 0, macs = 0, macs_nz = 0;
+  uint64_t cycles = 0, ideal = 0, bytes = 0;
+};
+ModelMetrics model_metrics(const Model& m, const Program& p, const std::vector<LayerStats>& st);
 
 }  // namespace tern
