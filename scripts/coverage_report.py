@@ -47,6 +47,16 @@ Where the gaps are (read from the merged file with `verilator_coverage --annotat
 """
 
 
+def below_target(stats, target=90.0):
+    """The modules under `target`% line/branch coverage (the coverage-closure goal of docs/robustness.md)."""
+    low = [(100.0 * st["line"][0] / st["line"][1], m) for m, st in stats.items()
+           if st["line"][1] and 100.0 * st["line"][0] / st["line"][1] < target]
+    if not low:
+        return f"Every module with line/branch points is at or above {target:.0f}%.\n"
+    return (f"Below {target:.0f}% line/branch ({len(low)} of {sum(1 for st in stats.values() if st['line'][1])} "
+            "modules with line/branch points): " + ", ".join(f"`{m}` {p:.1f}%" for p, m in sorted(low)) + ".\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("build")
@@ -87,7 +97,8 @@ def main():
             f"a coverage build, {len(files)} coverage files (one per simulation) merged with `verilator_coverage`. "
             "A point counts as hit if any simulation reached it; a module's row sums the points of all its instances "
             "and parameter sets (Verilator's `module__<params>` copies). The arithmetic units are counted as instantiated in the "
-            "accelerator (their own unit tests are not in this run).\n\n" + "\n".join(rows) + "\n" + NOTES)
+            "accelerator (their own unit tests are not in this run).\n\n" + "\n".join(rows) + "\n\n" +
+            below_target(stats) + NOTES)
     print(text)
     if a.out:
         with open(a.out, "w") as f:

@@ -62,6 +62,7 @@ if [[ "$cmd" == stop ]]; then
   stop_pidfile "$dir/slurmd.pid"
   stop_pidfile "$dir/slurmctld.pid"
   stop_pidfile "$dir/munged.pid"
+  if [[ -f "$dir/short" ]]; then rm -rf "$(cat "$dir/short")" "$dir/short"; fi
   echo "slurm_cluster: stopped the daemons of $dir"
   exit 0
 fi
@@ -78,12 +79,16 @@ fi
 "$0" stop "$dir" >/dev/null
 port=$(free_ports "${TERN_SLURM_PORT:-16817}")
 [[ -n "$port" ]] || { echo "$0: no free loopback ports" >&2; exit 1; }
-mkdir -p "$dir/state" "$dir/spool" "$dir/log"
+mkdir -p "$dir/state" "$dir/log"
+# Unix sockets (munge's, slurmd's step sockets in its spool) need short paths (< 108 bytes): under /tmp.
+short=$(mktemp -d /tmp/tern-slurm.XXXXXX)
+echo "$short" >"$dir/short"
+mkdir -p "$short/spool"
 
 # munge: own key, socket and files, run as root (--force).
 [[ -f "$dir/munge.key" ]] || mungekey -c -k "$dir/munge.key" >/dev/null
 chmod 600 "$dir/munge.key"
-munged --force --socket="$dir/munge.sock" --key-file="$dir/munge.key" --pid-file="$dir/munged.pid" \
+munged --force --socket="$short/munge.sock" --key-file="$dir/munge.key" --pid-file="$dir/munged.pid" \
   --log-file="$dir/log/munged.log" --seed-file="$dir/munged.seed"
 
 # The node's real hardware (slurmd -C), named localhost.
@@ -98,9 +103,9 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$dir/munge.sock
+AuthInfo=socket=$short/munge.sock
 StateSaveLocation=$dir/state
-SlurmdSpoolDir=$dir/spool/%n
+SlurmdSpoolDir=$short/spool/%n
 SlurmctldPidFile=$dir/slurmctld.pid
 SlurmdPidFile=$dir/slurmd.pid
 SlurmctldLogFile=$dir/log/slurmctld.log
