@@ -12,6 +12,7 @@
 
 #include "golden/core/tern_colseq.hpp"
 #include "tb/bits.hpp"
+#include "tb/port_check.hpp"
 #include "tb/sim.hpp"
 #include "tern_vm_colseq_configs.hpp"
 
@@ -206,13 +207,7 @@ class ColSeqHarness {
 
   bool compare(const ColSeqOut& w) {
     auto& m = sim_.model();
-    bool ok = true;
-    auto chk = [&](const char* what, uint64_t got, uint64_t want) {
-      if (got != want) {
-        ADD_FAILURE() << name_ << ": " << what << " RTL " << got << " twin " << want << " at cycle " << sim_.cycle();
-        ok = false;
-      }
-    };
+    tern::tb::PortCheck chk(name_, sim_.cycle());
     chk("last_started_o", m.last_started_o, w.last_started);
     chk("start_o", m.start_o, w.start);
     chk("pending_o", m.pending_o, static_cast<uint64_t>(w.pending));
@@ -232,7 +227,7 @@ class ColSeqHarness {
     chk("cur_rb_o", m.cur_rb_o & 0x3ffffu, static_cast<uint32_t>(w.cur_rb) & 0x3ffffu);
     const int st = m.st_entry_o | (m.st_fetch_o << 1) | (m.st_balance_o << 2) | (m.st_out_o << 3) | (m.st_dec_o << 4);
     chk("st_*_o", static_cast<uint64_t>(st), static_cast<uint64_t>(w.st));
-    return ok;
+    return chk.ok();
   }
 
   std::string name_;

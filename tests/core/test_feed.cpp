@@ -12,6 +12,7 @@
 
 #include "golden/core/tern_feed.hpp"
 #include "tb/bits.hpp"
+#include "tb/port_check.hpp"
 #include "tb/sim.hpp"
 #include "tb/stall.hpp"
 #include "tern_vm_feed_configs.hpp"
@@ -193,13 +194,7 @@ class FeedHarness {
 
   bool compare(const FeedOut& w) {
     auto& m = sim_.model();
-    bool ok = true;
-    auto chk = [&](const char* what, uint64_t got, uint64_t want) {
-      if (got != want) {
-        ADD_FAILURE() << name_ << ": " << what << " RTL " << got << " twin " << want << " at cycle " << sim_.cycle();
-        ok = false;
-      }
-    };
+    tern::tb::PortCheck chk(name_, sim_.cycle());
     chk("release_o", m.release_o, static_cast<uint64_t>(w.release));
     chk("word_valid_o", m.word_valid_o, w.word_valid);
     chk("word_o", m.word_o, w.word);
@@ -209,7 +204,7 @@ class FeedHarness {
     chk("hdr_nnz_o", m.hdr_nnz_o, w.hdr_nnz);
     for (int i = 0; i < 3; ++i)
       chk("hdr_q_o", tern::tb::get_bits(m.hdr_q_o, static_cast<unsigned>(32 * i), 32), w.hdr_q[static_cast<size_t>(i)]);
-    return ok;
+    return chk.ok();
   }
 
   std::string name_;

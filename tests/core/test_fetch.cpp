@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "golden/core/tern_fetch.hpp"
+#include "tb/port_check.hpp"
 #include "tb/sim.hpp"
 #include "tb/stall.hpp"
 #include "tern_vm_fetch_configs.hpp"
@@ -186,13 +187,7 @@ class FetchHarness {
 
   bool compare(const FetchOut& w) {
     auto& m = sim_.model();
-    bool ok = true;
-    auto chk = [&](const char* what, uint64_t got, uint64_t want) {
-      if (got != want) {
-        ADD_FAILURE() << name_ << ": " << what << " RTL " << got << " twin " << want << " at cycle " << sim_.cycle();
-        ok = false;
-      }
-    };
+    tern::tb::PortCheck chk(name_, sim_.cycle());
     chk("req_valid_o", m.req_valid_o, w.req_valid);
     chk("req_addr_o", m.req_addr_o, w.req_addr);
     chk("cwe_o", m.cwe_o, w.cwe);
@@ -202,7 +197,7 @@ class FetchHarness {
     chk("full_o", m.full_o, w.full);
     chk("busy_o", m.busy_o, w.busy);
     chk("err_o", m.err_o, w.err);
-    return ok;
+    return chk.ok();
   }
 
   std::string name_;

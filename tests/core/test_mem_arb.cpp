@@ -11,6 +11,7 @@
 #include <string>
 
 #include "golden/core/tern_mem_arb.hpp"
+#include "tb/port_check.hpp"
 #include "tb/sim.hpp"
 #include "tern_vm_mem_arb_configs.hpp"
 
@@ -185,13 +186,7 @@ class MemArbHarness {
 
   bool compare(const MemArbOut& w) {
     auto& m = sim_.model();
-    bool ok = true;
-    auto chk = [&](const char* what, uint64_t got, uint64_t want) {
-      if (got != want) {
-        ADD_FAILURE() << name_ << ": " << what << " RTL " << got << " twin " << want << " at cycle " << sim_.cycle();
-        ok = false;
-      }
-    };
+    tern::tb::PortCheck chk(name_, sim_.cycle());
     chk("c_rd_fire_o", m.c_rd_fire_o, w.c_rd_fire);
     chk("rsp_ok_o", m.rsp_ok_o, w.rsp_ok);
     chk("c_wr_fire_o", m.c_wr_fire_o, w.c_wr_fire);
@@ -208,7 +203,7 @@ class MemArbHarness {
     chk("wr_req_data_o", m.wr_req_data_o, w.wr_req_data);
     chk("wr_req_strb_o", m.wr_req_strb_o, static_cast<uint64_t>(w.wr_req_strb));
     chk("wr_rsp_ready_o", m.wr_rsp_ready_o, w.wr_rsp_ready);
-    return ok;
+    return chk.ok();
   }
 
   std::string name_;

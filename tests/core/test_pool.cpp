@@ -11,6 +11,7 @@
 
 #include "golden/core/tern_pool.hpp"
 #include "tb/bits.hpp"
+#include "tb/port_check.hpp"
 #include "tb/sim.hpp"
 #include "tern_vm_pool_configs.hpp"
 
@@ -170,13 +171,7 @@ class PoolHarness {
 
   bool compare(const PoolOut& w) {
     auto& m = sim_.model();
-    bool ok = true;
-    auto chk = [&](const char* what, uint64_t got, uint64_t want) {
-      if (got != want) {
-        ADD_FAILURE() << name_ << ": " << what << " RTL " << got << " twin " << want << " at cycle " << sim_.cycle();
-        ok = false;
-      }
-    };
+    tern::tb::PortCheck chk(name_, sim_.cycle());
     chk("re_o", m.re_o, w.re);
     chk("raddr_o", m.raddr_o, w.raddr);
     chk("ck_valid_o", m.ck_valid_o, w.ck_valid);
@@ -186,7 +181,7 @@ class PoolHarness {
     chk("ck_mask_o", m.ck_mask_o, w.ck_mask);
     for (int j = 0; j < 8; ++j) chk("ck_data_o", m.ck_data_o[j], w.ck_data[static_cast<size_t>(j)]);
     chk("done_o", m.done_o, w.done);
-    return ok;
+    return chk.ok();
   }
 
   std::string name_;

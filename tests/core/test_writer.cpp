@@ -11,6 +11,7 @@
 
 #include "golden/core/tern_writer.hpp"
 #include "tb/bits.hpp"
+#include "tb/port_check.hpp"
 #include "tb/sim.hpp"
 #include "tb/stall.hpp"
 #include "tern_vm_writer_configs.hpp"
@@ -191,13 +192,7 @@ class WriterHarness {
 
   bool compare(const WriterOut& w) {
     auto& m = sim_.model();
-    bool ok = true;
-    auto chk = [&](const std::string& what, uint64_t got, uint64_t want) {
-      if (got != want) {
-        ADD_FAILURE() << name_ << ": " << what << " RTL " << got << " twin " << want << " at cycle " << sim_.cycle();
-        ok = false;
-      }
-    };
+    tern::tb::PortCheck chk(name_, sim_.cycle());
     chk("ck_count_o", m.ck_count_o, static_cast<uint64_t>(w.ck_count));
     chk("bwe_o", m.bwe_o, w.bwe);
     for (int l = 0; l < kLanes; ++l)
@@ -210,7 +205,7 @@ class WriterHarness {
     chk("st_data_o", m.st_data_o, w.st_data);
     chk("st_strb_o", m.st_strb_o, static_cast<uint64_t>(w.st_strb));
     chk("idle_o", m.idle_o, w.idle);
-    return ok;
+    return chk.ok();
   }
 
   std::string name_;
