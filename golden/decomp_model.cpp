@@ -308,17 +308,7 @@ DecompModel::Comb DecompModel::comb(const DecompIn& in) const {
 DecompOut DecompModel::eval(const DecompIn& in) const {
   if (fmt_ == Format::kRleAligned) return eval8(in);
   const Comb c = comb(in);
-  DecompOut o;
-  o.word_ready = c.word_ready;
-  o.valid = c.out_v;
-  o.code = c.code;
-  o.index = c.index;
-  o.last = c.last;
-  o.empty = c.empty;
-  o.busy = run_;
-  o.err = err_;
-  o.err_code = err_code_;
-  return o;
+  return outputs(c);
 }
 
 void DecompModel::tick(const DecompIn& in) {

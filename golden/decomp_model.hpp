@@ -52,6 +52,21 @@ class DecompModel {
   struct Comb8;
   Comb8 comb8(const DecompIn& in) const;
   DecompOut eval8(const DecompIn& in) const;
+  // The outputs from a cycle's combinational values (Comb or Comb8) and the registers.
+  template <class C>
+  DecompOut outputs(const C& c) const {
+    DecompOut o;
+    o.word_ready = c.word_ready;
+    o.valid = c.out_v;
+    o.code = c.code;
+    o.index = c.index;
+    o.last = c.last;
+    o.empty = c.empty;
+    o.busy = run_;
+    o.err = err_;
+    o.err_code = err_code_;
+    return o;
+  }
   void tick8(const DecompIn& in);
 
   Format fmt_;

@@ -79,17 +79,7 @@ DecompModel::Comb8 DecompModel::comb8(const DecompIn& in) const {
 
 DecompOut DecompModel::eval8(const DecompIn& in) const {
   const Comb8 c = comb8(in);
-  DecompOut o;
-  o.word_ready = c.word_ready;
-  o.valid = c.out_v;
-  o.code = c.code;
-  o.index = c.index;
-  o.last = c.last;
-  o.empty = c.empty;
-  o.busy = run_;
-  o.err = err_;
-  o.err_code = err_code_;
-  return o;
+  return outputs(c);
 }
 
 void DecompModel::tick8(const DecompIn& in) {
