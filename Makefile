@@ -71,16 +71,20 @@ run: build
 bench: build
 	cd $(BUILD)/.. && TERN_ROOT=$(CURDIR) $(BUILD)/bench/accel/tern_bench --out docs/benchmarks.md
 
-# Coverage: the decompressor and accelerator simulation tests (incl. faults; the arithmetic units count
-# as instantiated in the accelerator) in a coverage build; each simulation writes
-# $(BUILD)-cov/coverage/*.dat, merged per module by the script.
-COV_TESTS := tests/decomp/test_decomp tests/accel/test_accel_rtl tests/accel/test_accel_faults
+# Coverage: every simulation test of the RTL blocks (decompressors, arithmetic units, core blocks with their
+# twins, AXI adapter) and of the accelerator (incl. faults and X-state runs) in a coverage build; each
+# simulation writes $(BUILD)-cov/coverage/*.dat, merged per module (source points over all instances and
+# configurations) by the script, with the waivers of scripts/coverage_waivers.txt.
+COV_CORE := fetch writer stats mem_arb feed colseq pool requant pe rq_pool desc_check
+COV_TESTS := tests/decomp/test_decomp tests/decomp/test_decomp_dense8 tests/arith/test_arith \
+  $(addprefix tests/core/test_,$(COV_CORE)) tests/axi/test_axi \
+  tests/accel/test_accel_rtl tests/accel/test_accel_faults tests/accel/test_accel_xinit
 coverage: setup
 	cmake -S . -B $(BUILD)-cov $(CMAKE_FLAGS) -DTERN_COVERAGE=ON
 	cmake --build $(BUILD)-cov -j $(JOBS) --target $(notdir $(COV_TESTS))
 	rm -rf $(BUILD)-cov/coverage
 	cd $(BUILD)-cov && for t in $(COV_TESTS); do TERN_ROOT=$(CURDIR) TERN_BUILD=$(CURDIR)/$(BUILD)-cov ./$$t --gtest_brief=1 || exit 1; done
-	$(PY) scripts/coverage_report.py $(BUILD)-cov --out docs/coverage.md
+	$(PY) scripts/coverage_report.py $(BUILD)-cov --tests "$(notdir $(COV_TESTS))" --out docs/coverage.md --json docs/coverage.json
 
 synth: setup
 	@scripts/setup fpga asic plot

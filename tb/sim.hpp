@@ -11,6 +11,7 @@
 #include <unistd.h>
 #endif
 
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -52,6 +53,18 @@ inline SimInit& sim_init() {
   return s;
 }
 
+#ifdef TERN_COVERAGE
+// Coverage file of the next simulation to finish: BUILD/coverage/<pid>_<n>.dat, n counted over every
+// model type of the process (a counter per Sim<Model> would reuse names and overwrite earlier files).
+inline std::string next_coverage_file() {
+  static std::atomic<int> serial{0};  // simulations may finish on several threads
+  const char* build = std::getenv("TERN_BUILD");
+  std::filesystem::path dir = std::filesystem::path(build ? build : ".") / "coverage";
+  std::filesystem::create_directories(dir);
+  return (dir / (std::to_string(::getpid()) + "_" + std::to_string(serial++) + ".dat")).string();
+}
+#endif
+
 // A Verilated model with an rst_ni port (blocks without one, e.g. pure pipelines, have no reset).
 template <class M, class = void>
 struct HasReset : std::false_type {};
@@ -92,11 +105,7 @@ class Sim {
     model_->final();
 #ifdef TERN_COVERAGE
     // One coverage file per simulation; scripts/coverage_report.py merges them.
-    const char* build = std::getenv("TERN_BUILD");
-    std::filesystem::path dir = std::filesystem::path(build ? build : ".") / "coverage";
-    std::filesystem::create_directories(dir);
-    static int serial = 0;
-    const std::string file = (dir / (std::to_string(::getpid()) + "_" + std::to_string(serial++) + ".dat")).string();
+    const std::string file = next_coverage_file();
     ctx_->coveragep()->write(file.c_str());
 #endif
   }

@@ -97,6 +97,25 @@ inline ProgramCase make_case(std::mt19937_64& rng, const HwConfig& hw, const Ran
   return make_case(rng, hw, spec, [](CompileOptions&) {});
 }
 
+// Dense ternary/binary models with channels in multiples of 8 (packed rows: 8 codes per lane per cycle).
+inline RandomModelSpec packed_dense_spec() {
+  RandomModelSpec spec = default_spec();
+  spec.weight_types = (1u << static_cast<int>(WeightType::kTernary)) | (1u << static_cast<int>(WeightType::kBinary));
+  spec.m_mult8 = 1.0;
+  spec.max_c = 16;
+  spec.min_layers = 3;
+  spec.max_layers = 5;
+  return spec;
+}
+// Every layer dense, bit-parallel and packed where the layer allows it.
+inline void force_packed(CompileOptions& o) {
+  for (auto& ch : o.layers) {
+    ch.format = Format::kDense;
+    ch.bitserial = false;
+    ch.pack = true;
+  }
+}
+
 // Every layer's output in `mem` equals the functional model's and the reference inference's.
 inline void check_outputs(const ProgramCase& c, const std::vector<uint64_t>& mem, const std::string& what) {
   const auto ref = run_reference(c.model, c.image);

@@ -108,8 +108,33 @@ TEST(AccelErrors, IllegalDescriptors) {
   EXPECT_GE(checked, 15);
 }
 
-TEST(AccelErrors, MalformedWeightStreamsMatchTheFunctionalModel) {
+// Runs the corrupted image `img` of fixture f: it must end, with an error exactly when the functional
+// model of the corrupted program reports one (same code and layer, then a bit-exact rerun after a soft
+// reset), otherwise with every layer's output equal to that model's. Returns the error code (0: none).
+int run_corrupted(const Fixture& f, const std::vector<uint64_t>& img, const std::string& what) {
   const HwConfig hw = small_hw();
+  std::vector<uint64_t> gmem = img;
+  const ExecResult want = execute(gmem, f.prog.prog_base, hw);
+  tb::AccelDriver<Vaccel_small> drv(img, tb::MemTiming::ideal(), 5, "err_stream");
+  const tb::RunResult r = drv.run(f.prog.prog_base, 5000000, 5000);
+  EXPECT_TRUE(r.finished) << what << ": hang";
+  EXPECT_EQ(r.error, !want.ok) << what << ": " << want.message;
+  if (!r.finished || r.error == want.ok) return -1;
+  if (want.ok) {
+    // A harmless flip (e.g. in padding the decoder ignores, or a different valid weight): outputs
+    // must match the functional model of the corrupted program.
+    for (size_t i = 0; i < f.prog.layers.size(); ++i) {
+      EXPECT_EQ(read_output(f.prog, drv.mem().words(), i), read_output(f.prog, gmem, i)) << what << " layer " << i;
+    }
+    return 0;
+  }
+  EXPECT_EQ(r.err_code, want.err_code) << what << " (" << want.message << ")";
+  EXPECT_EQ(r.err_layer, want.layer) << what;
+  recover_and_check(drv, f, what);
+  return r.err_code;
+}
+
+TEST(AccelErrors, MalformedWeightStreamsMatchTheFunctionalModel) {
   std::mt19937_64 rng(17);
   int errors = 0, total = 0;
   for (int t = 0; t < 40; ++t) {
@@ -129,28 +154,39 @@ TEST(AccelErrors, MalformedWeightStreamsMatchTheFunctionalModel) {
       const size_t w = base + 2 + rng() % static_cast<size_t>(cl.slot_words[0]);  // a stream word of filter 0
       img[w] ^= uint64_t{1} << (rng() % 64);
     }
-    std::vector<uint64_t> gmem = img;
-    const ExecResult want = execute(gmem, f.prog.prog_base, hw);
-    tb::AccelDriver<Vaccel_small> drv(img, tb::MemTiming::ideal(), 5, "err_stream");
-    const tb::RunResult r = drv.run(f.prog.prog_base, 5000000, 5000);
-    const std::string what = "case " + std::to_string(t) + " kind " + std::to_string(kind);
-    ASSERT_TRUE(r.finished) << what << ": hang";
-    ASSERT_EQ(r.error, !want.ok) << what << ": " << want.message;
+    const int code = run_corrupted(f, img, "case " + std::to_string(t) + " kind " + std::to_string(kind));
+    ASSERT_FALSE(::testing::Test::HasFailure());
     ++total;
-    if (want.ok) {
-      // A harmless flip (e.g. in padding the decoder ignores, or a different valid weight): outputs
-      // must match the functional model of the corrupted program.
-      for (size_t i = 0; i < f.prog.layers.size(); ++i) {
-        ASSERT_EQ(read_output(f.prog, drv.mem().words(), i), read_output(f.prog, gmem, i)) << what;
-      }
-      continue;
-    }
-    ++errors;
-    EXPECT_EQ(r.err_code, want.err_code) << what << " (" << want.message << ")";
-    EXPECT_EQ(r.err_layer, want.layer) << what;
-    recover_and_check(drv, f, what);
+    errors += code > 0;
   }
   EXPECT_GE(errors, 25) << "of " << total;
+}
+
+// Packed dense rows (8 codes per lane per cycle, read by the packed reader) with two adjacent bits of a
+// stream word flipped (a ternary code turned reserved, or a different weight): same contract.
+TEST(AccelErrors, MalformedPackedRowsMatchTheFunctionalModel) {
+  std::mt19937_64 rng(23);
+  int stream_errors = 0, harmless = 0;
+  for (int t = 0; t < 24; ++t) {
+    const tern::test::ProgramCase c =
+        tern::test::make_case(rng, small_hw(), tern::test::packed_dense_spec(), tern::test::force_packed);
+    std::vector<size_t> packed;
+    for (size_t i = 0; i < c.prog.layers.size(); ++i) {
+      if (c.prog.layers[i].desc.pack) packed.push_back(i);
+    }
+    if (packed.empty()) continue;
+    const Fixture f{c.model, c.prog, c.golden_mem};
+    const CompiledLayer& cl = f.prog.layers[packed[rng() % packed.size()]];
+    std::vector<uint64_t> img = f.prog.image;
+    const size_t w = cl.desc.wgt_addr / 8 + 2 + rng() % static_cast<size_t>(cl.slot_words[0]);
+    img[w] ^= uint64_t{3} << (2 * (rng() % 32));
+    const int code = run_corrupted(f, img, "packed case " + std::to_string(t));
+    ASSERT_FALSE(::testing::Test::HasFailure());
+    stream_errors += (code >> 4) == static_cast<int>(hw::ErrStream);
+    harmless += code == 0;
+  }
+  EXPECT_GE(stream_errors, 4) << "packed rows rejected by the packed reader";
+  EXPECT_GE(harmless, 1);
 }
 
 TEST(AccelErrors, MemoryErrorResponses) {

@@ -75,10 +75,18 @@ TYPED_TEST(DescCheckTest, EqualsGoldenCheckAndLayout) {
   std::mt19937_64 rng(123 + hw.cols);
   int checked = 0, accepted = 0, refused = 0;
   std::array<int, 16> classes{};
+  // Every fifth program tiny (inputs up to 3x3 with 1-2 channels, 1-2 filters): row pitches at their
+  // floor of 8 entries.
+  RandomModelSpec tiny = test::default_spec();
+  tiny.max_hw = 3;
+  tiny.max_c = 2;
+  tiny.max_m = 2;
+  tiny.m_mult8 = 0.0;
+  int tiny_rows = 0;
   for (int prog = 0; prog < 150; ++prog) {
     test::ProgramCase c;
     try {
-      c = test::make_case(rng, full);
+      c = test::make_case(rng, full, prog % 5 == 4 ? tiny : test::default_spec());
     } catch (const std::exception&) {
       continue;
     }
@@ -86,7 +94,9 @@ TYPED_TEST(DescCheckTest, EqualsGoldenCheckAndLayout) {
     for (size_t i = 0; i < c.prog.layers.size(); ++i) {
       std::array<uint64_t, 8> raw{};
       for (int j = 0; j < 8; ++j) raw[j] = c.prog.image[c.prog.prog_base / 8 + 8 * i + static_cast<size_t>(j)];
-      const ChainState next = chain_after(Descriptor::decode(raw));
+      const Descriptor d0 = Descriptor::decode(raw);
+      tiny_rows += d0.op == Op::kConv && d0.W * d0.C <= 4 && d0.F * d0.M <= 4;
+      const ChainState next = chain_after(d0);
       for (int variant = 0; variant < 3; ++variant) {
         std::array<uint64_t, 8> r = raw;
         ChainState ch = chain;
@@ -154,6 +164,7 @@ TYPED_TEST(DescCheckTest, EqualsGoldenCheckAndLayout) {
   EXPECT_GT(checked, 500);
   EXPECT_GT(accepted, 100);
   EXPECT_GT(refused, 100);
+  EXPECT_GT(tiny_rows, 5) << "conv layers with input and output rows of at most 4 entries";
   int distinct = 0;
   for (int k : classes) distinct += k > 0;
   EXPECT_GE(distinct, 5) << "error classes seen (0 = accepted counts as one)";
