@@ -43,6 +43,7 @@ def main():
     ap.add_argument("--build", default=os.environ.get("TERN_BUILD", os.path.join(ROOT, "build")))
     ap.add_argument("--no-cse", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--fold-random", action="store_true", help="random PE/SIMD divisors per layer (seeded)")
     a = ap.parse_args()
     t0 = time.time()
     work = a.work or os.path.join(a.build, "harden", f"random_{a.random}" if a.model is None else
@@ -54,6 +55,17 @@ def main():
     if model is None:
         model = random_tnm.write(os.path.join(work, "model.tnm"), a.random)
     model = os.path.abspath(model)
+    if a.fold_random:
+        import random
+        import hwmodel
+        rng = random.Random(a.seed * 7919 + (a.random or 0))
+        _, stages = hwmodel.load(model)
+        a.fold = list(a.fold or [])
+        for st in stages:
+            if st.kind == "mvau":
+                pe = rng.choice(hwmodel.divisors(st.M))
+                simd = rng.choice(hwmodel.divisors(st.K))
+                a.fold.append(f"{st.index}={pe},{simd}")
     gen = [sys.executable, os.path.join(HERE, "harden.py"), model, "-o", work, "--tb-images", str(max(3, a.images))]
     for f in a.fold or []:
         gen += ["--fold", f]
