@@ -41,7 +41,7 @@ def load(path):
     """Stages of a model (no folding yet)."""
     try:
         hdr, layers = eval_int.build(path)
-    except (eval_int.FormatError, KeyError, ValueError) as e:
+    except (eval_int.FormatError, KeyError, ValueError, TypeError, OSError, EOFError) as e:
         raise HardenError(f"{path}: {e}") from e
     C, H, W = hdr["input"]["shape"]
     w_in, sg_in = 8, False
@@ -113,10 +113,19 @@ def divisors(n):
     return [d for d in range(1, n + 1) if n % d == 0]
 
 
-def apply_folding(stages, fold=None, target_cycles=None):
+MAX_UNROLLED = 1 << 18  # weight positions of one fully unrolled layer (constant trees) before we refuse
+
+
+def apply_folding(stages, fold=None, target_cycles=None, max_unrolled=MAX_UNROLLED):
     """fold: {stage index or name: (PE, SIMD)}; otherwise the cheapest folding whose cycles per frame
     (E*F*NF*SF) reach target_cycles (default: fully unrolled)."""
     fold = fold or {}
+    unknown = [k for k in fold if k not in {s.index for s in stages} | {s.name for s in stages}]
+    if unknown:
+        raise HardenError(f"--fold: no layer named {unknown[0]!r} (layers: {', '.join(s.name for s in stages)})")
+    for s in stages:
+        if s.kind == "pool" and (s.index in fold or s.name in fold):
+            raise HardenError(f"layer {s.index} '{s.name}': a maxpool stage has no folding (all channels per cycle)")
     for s in stages:
         if s.kind == "pool":
             s.PE, s.SIMD, s.NF, s.SF = s.M, s.K, 1, 1
@@ -143,6 +152,9 @@ def apply_folding(stages, fold=None, target_cycles=None):
             raise HardenError(f"layer {s.index} '{s.name}': SIMD {simd} does not divide K = R*S*C = {s.K}")
         s.PE, s.SIMD, s.NF, s.SF = pe, simd, s.M // pe, s.K // simd
         s.unrolled = s.NF == 1 and s.SF == 1
+        if s.unrolled and s.M * s.K > max_unrolled:
+            raise HardenError(f"layer {s.index} '{s.name}': fully unrolled it has {s.M * s.K} weight positions in "
+                              f"logic (limit {max_unrolled}); fold it: --fold {s.name}=PE,SIMD or --target-cycles N")
     return stages
 
 

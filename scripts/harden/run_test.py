@@ -41,6 +41,7 @@ def main():
     ap.add_argument("--images", type=int, default=3)
     ap.add_argument("--work", default=None)
     ap.add_argument("--build", default=os.environ.get("TERN_BUILD", os.path.join(ROOT, "build")))
+    ap.add_argument("--dump", help="the tern_golden_dump executable (default BUILD/tools/tern_golden_dump)")
     ap.add_argument("--no-cse", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fold-random", action="store_true", help="random PE/SIMD divisors per layer (seeded)")
@@ -78,7 +79,7 @@ def main():
     files = open(os.path.join(work, top + ".f")).read().split()
     sh(["verilator", "--lint-only", "-Wall", "--top-module", top] + files, cwd=work)
     print("lint: verilator --lint-only -Wall clean")
-    dump = [os.path.join(a.build, "tools", "tern_golden_dump"), model, os.path.join(work, "golden.bin"),
+    dump = [a.dump or os.path.join(a.build, "tools", "tern_golden_dump"), model, os.path.join(work, "golden.bin"),
             "--images", str(max(3, a.images))]
     if a.model is None:
         dump += ["--random", str(a.random)]
