@@ -42,6 +42,7 @@ def main():
     ap.add_argument("--work", default=None)
     ap.add_argument("--build", default=os.environ.get("TERN_BUILD", os.path.join(ROOT, "build")))
     ap.add_argument("--dump", help="the tern_golden_dump executable (default BUILD/tools/tern_golden_dump)")
+    ap.add_argument("--random-images", type=int, help="with --model: random images (this seed), not the data set")
     ap.add_argument("--no-cse", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fold-random", action="store_true", help="random PE/SIMD divisors per layer (seeded)")
@@ -83,6 +84,8 @@ def main():
             "--images", str(max(3, a.images))]
     if a.model is None:
         dump += ["--random", str(a.random)]
+    elif a.random_images is not None:
+        dump += ["--random", str(a.random_images)]
     env = dict(os.environ, TERN_ROOT=ROOT)
     r = subprocess.run(dump, env=env, text=True, capture_output=True)
     if r.returncode:
