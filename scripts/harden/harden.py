@@ -69,10 +69,12 @@ def main(argv=None):
     ap.add_argument("--top", help="top module name (default hn_<model name>)")
     ap.add_argument("--tb-images", type=int, default=3, help="images in the expected-cycle file (>= 3)")
     ap.add_argument("--no-cse", action="store_true", help="plain add/sub trees (no sharing)")
+    ap.add_argument("--fc-buffers", type=int, choices=(1, 2), default=2,
+                    help="frame buffers of an fc stage (2: takes the next frame while computing)")
     ap.add_argument("-q", "--quiet", action="store_true")
     a = ap.parse_args(argv)
     try:
-        hdr, stages = hwmodel.load(a.model)
+        hdr, stages = hwmodel.load(a.model, a.fc_buffers)
         target = a.target_cycles
         if a.target_fps:
             target = int(a.clock_mhz * 1e6 / a.target_fps)

@@ -1,7 +1,8 @@
 """Hardened pipeline description: one stage per layer of a Tern model, folding, and the cycle model.
 
-Every stage is a window stage (docs/harden.md): a line buffer of NB = min(H, R + stride) rows of the input
-frame (pixels arrive in raster order, one pixel = all C channels per beat), an output scheduler that walks
+Every stage is a window stage (docs/harden.md): a line buffer of NB rows of the input stream (conv/pool:
+min(H, R + stride); fc: 2H, a double-buffered frame, or H with fc_buffers=1; rows continue across frames;
+pixels arrive in raster order, one pixel = all C channels per beat), an output scheduler that walks
 the output pixels in raster order, and a datapath:
   * conv / fc ("mvau"): K = R*S*C window taps, NF = M/PE output groups x SF = K/SIMD input slices, one
     (group, slice) step per cycle; requantisation per channel on the last slice of a group;
@@ -37,7 +38,7 @@ class Stage:
     pass
 
 
-def load(path):
+def load(path, fc_buffers=2):
     """Stages of a model (no folding yet)."""
     try:
         hdr, layers = eval_int.build(path)
@@ -103,6 +104,8 @@ def load(path):
             s.wa = bits_signed(-accmax, accmax)
         s.K = s.R * s.S * s.C
         s.NB = min(s.H, s.R + s.stride)
+        if s.kind == "mvau" and s.layer_type == "fc":
+            s.NB = fc_buffers * s.H
         stages.append(s)
         C, H, W = s.M, s.E, s.F
         w_in, sg_in = s.ow, s.osg
@@ -178,7 +181,7 @@ def simulate(stages, n_images, in_gap=None, out_stall=None, max_cycles=None):
     of the first accepted input beat and of the last output beat."""
     n = len(stages)
     tab = [tables(s) for s in stages]
-    st = [dict(iy=0, ix=0, done=0, oy=0, ox=0, nf=0, sf=0, ov=0) for _ in stages]
+    st = [dict(iy=0, ix=0, diff=0, oy=0, ox=0, nf=0, sf=0, ov=0) for _ in stages]
     in_beats = [s.H * s.W for s in stages]
     in_cnt = [0] * n
     out_cnt = [0] * n
@@ -195,8 +198,11 @@ def simulate(stages, n_images, in_gap=None, out_stall=None, max_cycles=None):
         for i, s in enumerate(stages):
             q = st[i]
             fr, ny, nx = tab[i]
-            in_ready.append(not q["done"] and q["iy"] < fr[q["oy"]] + s.NB)
-            win.append(q["done"] or q["iy"] > ny[q["oy"]] or (q["iy"] == ny[q["oy"]] and q["ix"] > nx[q["ox"]]))
+            # diff = input frame - output frame (0..2): rows of the next frame enter once they overwrite
+            # nothing the current output still needs
+            lim = fr[q["oy"]] + s.NB
+            in_ready.append((q["diff"] == 0 and q["iy"] < lim) or (q["diff"] == 1 and q["iy"] + s.H < lim))
+            win.append(q["diff"] > 0 or q["iy"] > ny[q["oy"]] or (q["iy"] == ny[q["oy"]] and q["ix"] > nx[q["ox"]]))
         for i, s in enumerate(stages):
             q = st[i]
             in_valid = (src_left > 0 and not (in_gap and in_gap(t))) if i == 0 else bool(st[i - 1]["ov"])
@@ -225,13 +231,13 @@ def simulate(stages, n_images, in_gap=None, out_stall=None, max_cycles=None):
                 ov = 0
             if q["_step"] and q["_last"]:
                 ov = 1
-            done = q["done"]
+            diff = q["diff"]
             if q["_in"]:
                 if q["ix"] == s.W - 1:
                     q["ix"] = 0
                     if q["iy"] == s.H - 1:
                         q["iy"] = 0
-                        done = 1
+                        diff += 1
                     else:
                         q["iy"] += 1
                 else:
@@ -247,12 +253,12 @@ def simulate(stages, n_images, in_gap=None, out_stall=None, max_cycles=None):
                         q["ox"] = 0
                         if q["oy"] == s.E - 1:
                             q["oy"] = 0
-                            done = 0
+                            diff -= 1
                         else:
                             q["oy"] += 1
                     else:
                         q["ox"] += 1
-            q["ov"], q["done"] = ov, done
+            q["ov"], q["diff"] = ov, diff
         t += 1
     return first_in, last_out
 

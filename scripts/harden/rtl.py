@@ -71,28 +71,31 @@ def _window_control(o, s, mod):
     yb, xb, oyb, oxb, sb = clog2(s.H), clog2(s.W), clog2(s.E), clog2(s.F), clog2(s.NB)
     ab = clog2(s.NB * s.W)
     pw = s.C * s.iw
-    o("  // ---- input side: line buffer of NB rows x W pixels, row y in slot y mod NB ----")
+    o("  // ---- input side: line buffer of NB rows x W pixels; rows continue across frames (global row")
+    o("  // Y in slot Y mod NB), so the next frame enters while the current one finishes ----")
     o(f"  logic [{yb - 1}:0] in_y_q;     // row of the next input pixel")
     o(f"  logic [{xb - 1}:0] in_x_q;     // column of the next input pixel")
     o(f"  logic [{sb - 1}:0] in_slot_q;  // line-buffer slot of row in_y_q")
-    o("  logic in_done_q;               // the whole frame is in; wait for its last output")
+    o("  logic [1:0] diff_q;            // input frame - output frame (0..2)")
+    o(f"  logic [{sb - 1}:0] base_q;     // slot of row 0 of the output frame")
     o(f"  logic [{oyb - 1}:0] oy_q;      // next output pixel (row, column)")
     o(f"  logic [{oxb - 1}:0] ox_q;")
     o(f"  logic [{pw - 1}:0] lb_q [{s.NB * s.W}];")
-    o("  logic in_fire, win_ok, step, last_step, out_fire, frame_end;")
-    o(f"  logic [{yb}:0] row_lim;       // rows below row_lim may be written (not needed by the current output)")
+    o("  logic in_fire, in_last, win_ok, step, last_step, out_fire, frame_end;")
+    o(f"  logic [{yb + 2}:0] row_lim;    // rows (of the output frame, the next frame counting from H) below")
+    o("                                 // row_lim may be written: not needed by the current output")
     o(f"  logic [{yb - 1}:0] need_y;")
     o(f"  logic [{xb - 1}:0] need_x;")
     o("")
     o("  // Per output row: first input row still needed (+ NB = first row that may not be written yet) and")
     o("  // the input row whose arrival completes the window (the last output row waits for the whole frame).")
     o("  always_comb begin")
-    o(f"    row_lim = {lit(yb + 1, min(fr[0] + s.NB, s.H))};")
+    o(f"    row_lim = {lit(yb + 3, fr[0] + s.NB)};")
     o(f"    need_y = {lit(yb, ny[0])};")
     if s.E > 1:
         o("    unique case (oy_q)")
         for oy in range(s.E):
-            o(f"      {lit(oyb, oy)}: begin row_lim = {lit(yb + 1, min(fr[oy] + s.NB, s.H))}; "
+            o(f"      {lit(oyb, oy)}: begin row_lim = {lit(yb + 3, fr[oy] + s.NB)}; "
               f"need_y = {lit(yb, ny[oy])}; end")
         o("      default: ;")
         o("    endcase")
@@ -108,9 +111,10 @@ def _window_control(o, s, mod):
         o("    endcase")
     o("  end")
     o("")
-    o(f"  assign in_ready_o = !in_done_q && ({{1'b0, in_y_q}} < row_lim);")
+    o(f"  assign in_ready_o = ((diff_q == 2'd0) && ({{3'b0, in_y_q}} < row_lim)) ||")
+    o(f"                      ((diff_q == 2'd1) && ({{3'b0, in_y_q}} + {lit(yb + 3, s.H)} < row_lim));")
     o("  assign in_fire = in_valid_i && in_ready_o;")
-    o("  assign win_ok = in_done_q || (in_y_q > need_y) || ((in_y_q == need_y) && (in_x_q > need_x));")
+    o("  assign win_ok = (diff_q != 2'd0) || (in_y_q > need_y) || ((in_y_q == need_y) && (in_x_q > need_x));")
     o("")
     o("  always_ff @(posedge clk_i) begin")
     o(f"    if (in_fire) lb_q[{zext('in_slot_q', sb, ab)} * {lit(ab, s.W)} + {zext('in_x_q', xb, ab)}] <= in_data_i;")
@@ -119,15 +123,24 @@ def _window_control(o, s, mod):
     # window taps
     o("  // ---- window: tap (r, s) of output (oy_q, ox_q) = input (oy*stride - pad + r, ox*stride - pad + s) ----")
     for r in range(s.R):
+        o(f"  logic [{sb - 1}:0] row_rel_{r};  // (input row of window row {r}) mod NB, from the frame's row 0")
+        o(f"  logic [{sb}:0] row_sum_{r};")
+        o(f"  logic [{sb - 1}:0] row_slot_{r};")
         o(f"  logic [{ab - 1}:0] row_base_{r};  // slot * W of window row {r}")
         o(f"  logic row_ok_{r};")
+        o(f"  assign row_sum_{r} = {{1'b0, base_q}} + {{1'b0, row_rel_{r}}};")
+        o(f"  logic [{sb - 1}:0] row_dif_{r};  // row_sum - NB (mod 2^{sb}), used when row_sum >= NB")
+        o(f"  assign row_dif_{r} = row_sum_{r}[{sb - 1}:0] - {lit(sb, s.NB)};")
+        o(f"  assign row_slot_{r} = (row_sum_{r} >= {lit(sb + 1, s.NB)}) ? row_dif_{r} : "
+          f"row_sum_{r}[{sb - 1}:0];")
+        o(f"  assign row_base_{r} = {zext(f'row_slot_{r}', sb, ab)} * {lit(ab, s.W)};")
     for c in range(s.S):
         o(f"  logic [{ab - 1}:0] col_{c};")
         o(f"  logic col_ok_{c};")
     o("  always_comb begin")
     for r in range(s.R):
         iy = -s.pad + r
-        o(f"    row_base_{r} = {lit(ab, (iy % s.NB) * s.W if 0 <= iy < s.H else 0)}; "
+        o(f"    row_rel_{r} = {lit(sb, iy % s.NB if 0 <= iy < s.H else 0)}; "
           f"row_ok_{r} = 1'b{1 if 0 <= iy < s.H else 0};")
     if s.E > 1:
         o("    unique case (oy_q)")
@@ -136,7 +149,7 @@ def _window_control(o, s, mod):
             for r in range(s.R):
                 iy = oy * s.stride - s.pad + r
                 ok = 0 <= iy < s.H
-                parts.append(f"row_base_{r} = {lit(ab, (iy % s.NB) * s.W if ok else 0)}; row_ok_{r} = 1'b{int(ok)};")
+                parts.append(f"row_rel_{r} = {lit(sb, iy % s.NB if ok else 0)}; row_ok_{r} = 1'b{int(ok)};")
             o(f"      {lit(oyb, oy)}: begin " + " ".join(parts) + " end")
         o("      default: ;")
         o("    endcase")
@@ -174,9 +187,17 @@ def _control_ff(o, s):
     o("  // ---- control registers ----")
     o(f"  assign frame_end = last_step && (oy_q == {lit(oyb, s.E - 1)}) && (ox_q == {lit(oxb, s.F - 1)});")
     o("  assign out_fire = out_valid_o && out_ready_i;")
+    o(f"  assign in_last = in_fire && (in_x_q == {lit(xb, s.W - 1)}) && (in_y_q == {lit(yb, s.H - 1)});")
+    hm = s.H % s.NB
+    o(f"  logic [{sb}:0] base_sum;")
+    o(f"  logic [{sb - 1}:0] next_base;  // (base + H) mod NB: row 0 of the next frame")
+    o(f"  assign base_sum = {{1'b0, base_q}} + {lit(sb + 1, hm)};")
+    o(f"  logic [{sb - 1}:0] base_dif;")
+    o(f"  assign base_dif = base_sum[{sb - 1}:0] - {lit(sb, s.NB)};")
+    o(f"  assign next_base = (base_sum >= {lit(sb + 1, s.NB)}) ? base_dif : base_sum[{sb - 1}:0];")
     o("  always_ff @(posedge clk_i) begin")
     o("    if (!rst_ni) begin")
-    o("      in_y_q <= '0; in_x_q <= '0; in_slot_q <= '0; in_done_q <= 1'b0;")
+    o("      in_y_q <= '0; in_x_q <= '0; in_slot_q <= '0; diff_q <= 2'd0; base_q <= '0;")
     o("      oy_q <= '0; ox_q <= '0; out_valid_q <= 1'b0;")
     if s.NF > 1:
         o("      nf_q <= '0;")
@@ -189,11 +210,11 @@ def _control_ff(o, s):
     o(f"        if (in_x_q == {lit(xb, s.W - 1)}) begin")
     o("          in_x_q <= '0;")
     o(f"          if (in_y_q == {lit(yb, s.H - 1)}) begin")
-    o("            in_y_q <= '0; in_slot_q <= '0; in_done_q <= 1'b1;")
+    o("            in_y_q <= '0;")
     o("          end else begin")
     o("            in_y_q <= in_y_q + 1'b1;")
-    o(f"            in_slot_q <= (in_slot_q == {lit(sb, s.NB - 1)}) ? '0 : in_slot_q + 1'b1;")
     o("          end")
+    o(f"          in_slot_q <= (in_slot_q == {lit(sb, s.NB - 1)}) ? '0 : in_slot_q + 1'b1;")
     o("        end else begin")
     o("          in_x_q <= in_x_q + 1'b1;")
     o("        end")
@@ -210,9 +231,10 @@ def _control_ff(o, s):
     o("          end else begin")
     o("            ox_q <= ox_q + 1'b1;")
     o("          end")
-    o("          if (frame_end) in_done_q <= 1'b0;")
+    o("          if (frame_end) base_q <= next_base;")
     o("        end")
     o("      end")
+    o("      diff_q <= diff_q + {1'b0, in_last} - {1'b0, step && frame_end};")
     o("    end")
     o("  end")
 
@@ -226,8 +248,8 @@ def _header(o, s, mod, extra):
     o(f"// Window R={s.R} S={s.S} stride={s.stride} pad={s.pad}; line buffer NB={s.NB} rows.")
     for e in extra:
         o("// " + e)
-    o("// Timing: an input pixel is accepted unless it would overwrite a row the current output still needs or")
-    o("// the previous frame has not produced its last output; an output pixel's steps start once its window")
+    o("// Timing: an input pixel is accepted unless it would overwrite a row the current output still needs")
+    o("// (rows continue across frames; at most one frame ahead); an output pixel's steps start once its window")
     o("// is complete; out_valid_o rises the cycle after its last step and a finished pixel waits in out_q")
     o("// (the last step stalls while out_q is full and not leaving). Cycle model: scripts/harden/hwmodel.py.")
     o("`default_nettype none")
