@@ -22,9 +22,13 @@ FOLDINGS = {
     "mlp_fmnist_ternary": {"fast": ["fc1=16,49", "fc2=16,64", "fc3=16,64", "fc4=10,16"],
                            "small": ["fc1=8,49", "fc2=8,32", "fc3=8,32", "fc4=10,16"]},
 }
+EXTRA = {"cnn_fmnist_ternary": {"balanced4096": "--target-cycles=4096"},
+         "mlp_fmnist_ternary": {"balanced2048": "--target-cycles=2048"}}
 for _m in ("cnn_fmnist_ternary", "cnn_fmnist_ternary_a3", "cnn_mnist_ternary", "cnn_fmnist_binary",
            "cnn_fmnist_log2", "cnn_fmnist_addnet3"):
     FOLDINGS[_m] = {"fast": CNN_FAST, "small": CNN_SMALL}
+for _m, _e in EXTRA.items():
+    FOLDINGS[_m].update(_e)
 
 
 def run_one(args, work):
@@ -55,18 +59,21 @@ def main():
     ap.add_argument("--images", type=int, default=3)
     ap.add_argument("--random", type=int, default=20, help="random models (seeds 1..N), unrolled and folded")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "harden", "sweep.json"))
-    ap.add_argument("--only", help="regex on model name")
+    ap.add_argument("--only", help="regex on model/folding name")
     a = ap.parse_args()
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     results = json.load(open(a.out)) if os.path.exists(a.out) else {"bundled": {}, "random": {}}
     base = os.path.join(ROOT, "build", "harden", "sweep")
     for name, folds in FOLDINGS.items():
-        if a.only and not re.search(a.only, name):
-            continue
         for fname, fold in folds.items():
+            if a.only and not re.search(a.only, f"{name}/{fname}"):
+                continue
             args = ["--model", os.path.join(ROOT, "models", name + ".tnm"), "--images", str(a.images)]
-            for f in fold:
-                args += ["--fold", f]
+            if isinstance(fold, str):
+                args.append(fold)
+            else:
+                for f in fold:
+                    args += ["--fold", f]
             res = run_one(args, os.path.join(base, f"{name}-{fname}"))
             results["bundled"][f"{name}/{fname}"] = res
             print(f"{name}/{fname}: {'PASS' if res['pass'] else 'FAIL'} {res.get('ii')} cycles/image "
