@@ -410,14 +410,29 @@ def emit_mvau(s, mod, rom_name, use_cse=True):
     return o.text(), {"rom": rom, "stats": stats}
 
 
-def _term(k, w, wa, xname):
-    """Expression and sign of w * x_k with a constant w."""
+def csd(n):
+    """Canonical signed digits of n > 0: [(shift, +-1)], the fewest shift-add terms."""
+    out, i = [], 0
+    while n:
+        if n & 1:
+            d = 2 - (n & 3)
+            out.append((i, d))
+            n -= d
+        n >>= 1
+        i += 1
+    return out
+
+
+def _term(k, w, wa, xname, shift_add=False):
+    """Expression and sign of w * x_k with a constant w (shift_add: the CSD shift-add terms of |w|)."""
     a = abs(int(w))
     x = f"$signed({xname}[{(k + 1) * wa - 1}:{k * wa}])"
     if a == 1:
         e = x
     elif a & (a - 1) == 0:
         e = f"({x} <<< {a.bit_length() - 1})"
+    elif shift_add:
+        e = balanced_sum([(x if sh == 0 else f"({x} <<< {sh})", d) for sh, d in csd(a)])
     else:
         e = f"({x} * {slit(wa, a)})"
     return e, (1 if w > 0 else -1)
@@ -455,7 +470,8 @@ def _emit_tree(o, s, aw, wa, use_cse, stats):
     else:
         stats["adders_cse"] = stats["adders_plain"]
         for m in range(s.M):
-            e = balanced_sum([_term(k, w, wa, "xe") for k, w in sorted(rows[m].items())])
+            e = balanced_sum([_term(k, w, wa, "xe", s.wtype.startswith("addnet"))
+                              for k, w in sorted(rows[m].items())])
             o(f"  assign psum[{(m + 1) * wa - 1}:{m * wa}] = {e if e else f'{wa}' + chr(39) + 'h0'};")
     unused = s.K - len(used)
     if unused:
@@ -468,7 +484,13 @@ def _emit_tree(o, s, aw, wa, use_cse, stats):
 
 def _emit_rom(o, s, aw, wa, rom_name, stats):
     pm1 = _is_pm1(s)
-    wb = 2 if pm1 else bits_signed(int(s.w.min()), int(s.w.max()))
+    log2 = s.wtype == "log2" and not s.syq  # 5-bit code {non-zero, negative, exponent[2:0]}: a shift
+    wb = 2 if pm1 else 5 if log2 else bits_signed(int(s.w.min()), int(s.w.max()))
+
+    def code(w):
+        if log2:
+            return 0 if w == 0 else 16 | (8 if w < 0 else 0) | (abs(w).bit_length() - 1)
+        return w & ((1 << wb) - 1)
     steps = s.NF * s.SF
     stb = clog2(steps)
     width = s.PE * s.SIMD * wb
@@ -479,12 +501,14 @@ def _emit_rom(o, s, aw, wa, rom_name, stats):
             v = 0
             for p in range(s.PE):
                 for j in range(s.SIMD):
-                    v |= (int(blk[p, j]) & ((1 << wb) - 1)) << ((p * s.SIMD + j) * wb)
+                    v |= code(int(blk[p, j])) << ((p * s.SIMD + j) * wb)
             words.append(v)
     stats["adders_plain"] = None
     stats["rom_bits"] = width * steps
     o(f"  // ---- weight ROM: word nf*SF + sf holds lane (p, j) = weight[nf*PE + p][sf*SIMD + j] at "
       f"[(p*SIMD + j)*{wb} +: {wb}] ----")
+    o("  // codes: " + ("01 = +1, 11 = -1, 00 = 0" if pm1 else "{non-zero, negative, exponent}: +-2^e" if log2
+                        else f"the {wb}-bit two's-complement weight"))
     o(f"  logic [{width - 1}:0] rom [{steps}];")
     o(f"  initial $readmemh(\"{rom_name}\", rom);")
     if steps > 1:
@@ -525,6 +549,12 @@ def _emit_rom(o, s, aw, wa, rom_name, stats):
     if pm1:
         o(f"        if (wword[(p*{s.SIMD} + j)*2 +: 2] == 2'b01) lane_sum = lane_sum + lane_x;")
         o(f"        else if (wword[(p*{s.SIMD} + j)*2 +: 2] == 2'b11) lane_sum = lane_sum - lane_x;")
+    elif log2:
+        o(f"        lane_w = lane_x <<< wword[(p*{s.SIMD} + j)*5 +: 3];")
+        o(f"        if (wword[(p*{s.SIMD} + j)*5 + 4]) begin")
+        o(f"          if (wword[(p*{s.SIMD} + j)*5 + 3]) lane_sum = lane_sum - lane_w;")
+        o("          else lane_sum = lane_sum + lane_w;")
+        o("        end")
     else:
         if wa > wb:
             o(f"        lane_w = {{{{{wa - wb}{{wword[(p*{s.SIMD} + j)*{wb} + {wb - 1}]}}}}, "

@@ -43,6 +43,7 @@ def main():
     ap.add_argument("--build", default=os.environ.get("TERN_BUILD", os.path.join(ROOT, "build")))
     ap.add_argument("--dump", help="the tern_golden_dump executable (default BUILD/tools/tern_golden_dump)")
     ap.add_argument("--random-images", type=int, help="with --model: random images (this seed), not the data set")
+    ap.add_argument("--types", help="random model: comma list of weight types (default all)")
     ap.add_argument("--no-cse", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fold-random", action="store_true", help="random PE/SIMD divisors per layer (seeded)")
@@ -55,7 +56,8 @@ def main():
     os.makedirs(work)
     model = a.model
     if model is None:
-        model = random_tnm.write(os.path.join(work, "model.tnm"), a.random)
+        model = random_tnm.write(os.path.join(work, "model.tnm"), a.random,
+                                 types=a.types.split(",") if a.types else None)
     model = os.path.abspath(model)
     if a.fold_random:
         import random
