@@ -79,7 +79,7 @@ def main():
             print(f"{name}/{fname}: {'PASS' if res['pass'] else 'FAIL'} {res.get('ii')} cycles/image "
                   f"({res['seconds']} s)", flush=True)
             json.dump(results, open(a.out, "w"), indent=1)
-    if not a.only:
+    if a.random:
         for seed in range(1, a.random + 1):
             for kind, extra in (("unrolled", []), ("folded", ["--fold-random"])):
                 res = run_one(["--random", str(seed)] + extra, os.path.join(base, f"random{seed}-{kind}"))
