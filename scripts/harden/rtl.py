@@ -530,41 +530,33 @@ def _emit_rom(o, s, aw, wa, rom_name, stats):
     else:
         o(f"  logic [{s.SIMD * aw - 1}:0] xs;")
         o("  assign xs = op;")
-    o(f"  logic signed [{wa - 1}:0] lane_x, lane_sum;")
-    if not pm1:
-        o(f"  logic signed [{wa - 1}:0] lane_w;")
-    o("  always_comb begin")
-    o("    psum = '0;")
-    o("    lane_x = '0;")
-    o("    lane_sum = '0;")
-    if not pm1:
-        o("    lane_w = '0;")
-    o(f"    for (int p = 0; p < {s.PE}; p++) begin")
-    o("      lane_sum = '0;")
-    o(f"      for (int j = 0; j < {s.SIMD}; j++) begin")
+    o("  // lanes with constant indices (generate): lane j of PE p reads operand j of the slice and weight (p, j)")
+    o(f"  for (genvar p = 0; p < {s.PE}; p++) begin : gen_pe")
+    o(f"    logic [{s.SIMD * wa - 1}:0] prod;  // the SIMD lane products of PE p")
+    o(f"    for (genvar j = 0; j < {s.SIMD}; j++) begin : gen_lane")
+    o(f"      logic signed [{wa - 1}:0] x;")
+    o(f"      logic [{wb - 1}:0] w;")
     if wa > aw:
-        o(f"        lane_x = {{{{{wa - aw}{{xs[j*{aw} + {aw - 1}]}}}}, xs[j*{aw} +: {aw}]}};")
+        o(f"      assign x = {{{{{wa - aw}{{xs[j*{aw} + {aw - 1}]}}}}, xs[j*{aw} +: {aw}]}};")
     else:
-        o(f"        lane_x = xs[j*{aw} +: {aw}];")
+        o(f"      assign x = xs[j*{aw} +: {aw}];")
+    o(f"      assign w = wword[(p*{s.SIMD} + j)*{wb} +: {wb}];")
     if pm1:
-        o(f"        if (wword[(p*{s.SIMD} + j)*2 +: 2] == 2'b01) lane_sum = lane_sum + lane_x;")
-        o(f"        else if (wword[(p*{s.SIMD} + j)*2 +: 2] == 2'b11) lane_sum = lane_sum - lane_x;")
+        o(f"      assign prod[j*{wa} +: {wa}] = (w == 2'b01) ? x : (w == 2'b11) ? -x : {wa}'h0;")
     elif log2:
-        o(f"        lane_w = lane_x <<< wword[(p*{s.SIMD} + j)*5 +: 3];")
-        o(f"        if (wword[(p*{s.SIMD} + j)*5 + 4]) begin")
-        o(f"          if (wword[(p*{s.SIMD} + j)*5 + 3]) lane_sum = lane_sum - lane_w;")
-        o("          else lane_sum = lane_sum + lane_w;")
-        o("        end")
+        o(f"      logic signed [{wa - 1}:0] xsh;")
+        o("      assign xsh = x <<< w[2:0];")
+        o(f"      assign prod[j*{wa} +: {wa}] = !w[4] ? {wa}'h0 : w[3] ? -xsh : xsh;")
     else:
+        o(f"      logic signed [{wa - 1}:0] wx;")
         if wa > wb:
-            o(f"        lane_w = {{{{{wa - wb}{{wword[(p*{s.SIMD} + j)*{wb} + {wb - 1}]}}}}, "
-              f"wword[(p*{s.SIMD} + j)*{wb} +: {wb}]}};")
+            o(f"      assign wx = {{{{{wa - wb}{{w[{wb - 1}]}}}}, w}};")
         else:
-            o(f"        lane_w = wword[(p*{s.SIMD} + j)*{wb} +: {wb}];")
-        o("        lane_sum = lane_sum + lane_x * lane_w;")
-    o("      end")
-    o(f"      psum[p*{wa} +: {wa}] = lane_sum;")
+            o("      assign wx = w;")
+        o(f"      assign prod[j*{wa} +: {wa}] = x * wx;")
     o("    end")
+    terms = [(f"$signed(prod[{(j + 1) * wa - 1}:{j * wa}])", 1) for j in range(s.SIMD)]
+    o(f"    assign psum[p*{wa} +: {wa}] = {balanced_sum(terms)};")
     o("  end")
     hexd = (width + 3) // 4
     return "\n".join(f"{w:0{hexd}x}" for w in words) + "\n"
