@@ -26,15 +26,16 @@ def fold_str(stages):
 
 def bundled_table(sw):
     rows = ["| model / folding | PE x SIMD per conv/fc layer | II (cycles/image) | engine cycles/image (README) | "
-            "latency (cycles) | dense MACs/cycle | weight ROM bits | const-tree adders (non-zeros) | verified |",
+            "latency (cycles) | dense MACs/cycle | weight ROM bits | unrolled-layer adders plain -> CSE (non-zeros) | verified |",
             "|---|---|---|---|---|---|---|---|---|"]
     for key, r in sorted(sw.get("bundled", {}).items()):
         d = r.get("design", {})
         cm = d.get("cycle_model", {})
         st = cm.get("stages", [])
         rom = sum(s.get("rom_bits") or 0 for s in st)
-        tree = [(s["adders_cse"], s["nonzero"]) for s in st if s.get("adders_plain") is not None]
-        tree_s = ", ".join(f"{a} ({n})" for a, n in tree) if tree else "-"
+        tree = [(s["name"], s["adders_plain"], s["adders_cse"], s["nonzero"]) for s in st
+                if s.get("adders_plain") is not None]
+        tree_s = ", ".join(f"{nm} {a} -> {c} ({n})" for nm, a, c, n in tree) if tree else "-"
         macs = d.get("dense_macs_per_image")
         ii = cm.get("ii")
         ver = (f"{r.get('images')} images: {r.get('mismatches')} mismatches, {r.get('cycle_differences')} cycle "
