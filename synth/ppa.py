@@ -694,7 +694,8 @@ def flow_netlist(p, path, workdir, cells="generic", macros=False, period=None):
     mapped to flip-flops, module renamed tern_top_gl, the engine's `busy` net exposed as an output port
     (the testbench polls it). cells = generic (Yosys internal gates) or osu018 (mapped to the liberty).
     macros=True keeps the memories as the black-box SRAM macros of the ASIC flow (write_macros) and writes
-    their simulation models to macros_sim.v beside the netlist, and macros.lib (OpenSTA) to workdir;
+    their simulation models to macros_sim.v beside the netlist, and macros.lib (OpenSTA) to workdir, and
+    flattens the modules marked keep_hierarchy too (one flat module: synth/energy.py's net names);
     period (ns, osu018 only) maps with the ASIC flow's delay target and buffering (abc -D, flow_asic)
     instead of plain `abc -liberty`. Returns the Yosys run time."""
     os.makedirs(workdir, exist_ok=True)
@@ -702,8 +703,9 @@ def flow_netlist(p, path, workdir, cells="generic", macros=False, period=None):
     if macros:
         srcs, counts = macro_sources(p, workdir)
         write_macro_sim_models(counts, os.path.join(os.path.dirname(path), "macros_sim.v"))
-    script = ("read_verilog -sv " + " ".join(srcs) + "\n" + chparams(p) +
-              f"hierarchy -check -top {TOP}\nproc\nexpose {TOP}/busy\nsynth -flatten -top {TOP}\n")
+    script = ("read_verilog -sv " + " ".join(srcs) + "\n" + chparams(p) + f"hierarchy -check -top {TOP}\n" +
+              ("setattr -mod -unset keep_hierarchy\n" if macros else "") +
+              f"proc\nexpose {TOP}/busy\nsynth -flatten -top {TOP}\n")
     if cells == "osu018":
         abc = f"abc -liberty {LIBERTY}"
         if period:
