@@ -14,7 +14,7 @@ sys.path.insert(0, HERE)
 import energy  # noqa: E402
 import ppa     # noqa: E402
 
-# The measured layer of every mode: layer 1 of `--shape two` (layer 0 int8 writes its activations), 4x8x8 ->
+# The measured layer of every mode: layer 1 of `--shape two` (layer 0 int8 writes its activations), 4x4x4 ->
 # 4, 3x3 pad 1, every weight non-zero (sparsity 0; binary has no zeros anyway), dense stream.
 MODES = [
     ("int8", ["--wtype", "int8"]),
@@ -29,7 +29,7 @@ MODES = [
     ("bit-serial ternary, 4-bit activations", ["--wtype", "ternary", "--bitserial", "1", "--act-bits", "4"]),
     ("bit-serial ternary, 8-bit activations", ["--wtype", "ternary", "--bitserial", "1", "--act-bits", "8"]),
 ]
-COMMON = ["--shape", "two", "--format", "dense", "--sparsity", "0", "--seed", "5"]
+COMMON = ["--shape", "two", "--hw", "4", "--format", "dense", "--sparsity", "0", "--seed", "5"]
 FORMATS = {0: "dense", 1: "rle", 2: "bitmap", 3: "csc", 4: "rle8"}
 
 
@@ -70,8 +70,8 @@ def measure(a):
         print(f"{name}: layer 1 {pl['cycles']} cycles, {L['nz_macs']} nz MACs, logic {pl['logic_j'] * 1e9:.3f} nJ "
               f"= {row['logic_per_mac_j'] * 1e12:.2f} pJ/MAC", file=sys.stderr)
     sp = []
-    for tag, args in (("dense_rle", ["--wtype", "ternary", "--format", "rle", "--sparsity", "0", "--seed", "3"]),
-                      ("sparse_rle", ["--wtype", "ternary", "--format", "rle", "--sparsity", "0.9", "--seed", "3"])):
+    for tag, args in (("dense_rle", ["--hw", "6", "--wtype", "ternary", "--format", "rle", "--sparsity", "0", "--seed", "3"]),
+                      ("sparse_rle", ["--hw", "6", "--wtype", "ternary", "--format", "rle", "--sparsity", "0.9", "--seed", "3"])):
         e = flow.run(tag, args)
         sp.append(dict(tag=tag, args=args, cycles=e["cycles"], logic_j=e["logic_j"], dynamic_j=e["dynamic_j"],
                        clock_j=e["clock_j"], leakage_j=e["leakage_j"], memory_j=e["memory_j"],
@@ -177,7 +177,7 @@ def render(res, doc):
     w("## Energy per non-zero MAC by mode")
     w("")
     w("Layer 1 of a two-layer program (layer 0: int8 conv writing the activations; layer 1, measured: conv "
-      "4x8x8 -> 4, 3x3, pad 1, 144 weights, all non-zero, dense stream, the same shape for every mode); energy "
+      "4x4x4 -> 4, 3x3, pad 1, 144 weights, all non-zero, dense stream, the same shape for every mode); energy "
       "of the cycles the sequencer spends on layer 1 (descriptor, setup, input load, run, statistics record). "
       "Logic = leakage + clock + transitions of the whole gate-level design in those cycles (control, writer and "
       "requantisers included: at this size they dominate, so this is energy per MAC **of the small "
@@ -223,7 +223,7 @@ def render(res, doc):
     w("")
     w("## Sparsity: the same layer dense and with 90% zeros")
     w("")
-    w("One conv layer (4x8x8 -> 4, 3x3, pad 1, ternary, RLE stream, read from the image), the whole busy window:")
+    w("One conv layer (4x6x6 -> 4, 3x3, pad 1, ternary, RLE stream, read from the image), the whole busy window:")
     w("")
     w("| layer | cycles | MACs | nz MACs | logic (nJ) | transitions (nJ) | SRAM model (nJ) | total (nJ) |")
     w("|---|---|---|---|---|---|---|---|")

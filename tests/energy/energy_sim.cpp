@@ -6,7 +6,7 @@
 //
 //   tern_energy_sim --vcd OUT.vcd --json OUT.json [--wtype ternary] [--sparsity 0.9] [--act-bits 8]
 //                   [--bitserial 0|1] [--format dense|rle|bitmap|csc|rle8] [--shape conv|fc|two]
-//                   [--seed N] [--idle N]
+//                   [--seed N] [--idle N] [--hw 3..8]
 // --idle N: no program; N cycles with the clock running and the engine idle, all of them sampled.
 // --shape two: a two-layer model, layer 0 int8 writing --act-bits activations (1-bit signed for
 // --wtype binary --act-bits 1: the XNOR-popcount layer), layer 1 the measured one; the VCD marks each
@@ -42,11 +42,11 @@ namespace {
 [[noreturn]] void usage(const std::string& msg) {
   std::cerr << "tern_energy_sim: " << msg << "\n"
             << "usage: tern_energy_sim --vcd OUT.vcd --json OUT.json [--wtype T] [--sparsity S] [--act-bits B]\n"
-            << "       [--bitserial 0|1] [--format dense|rle|bitmap|csc|rle8] [--shape conv|fc|two] [--seed N] [--idle N]\n";
+            << "       [--bitserial 0|1] [--format dense|rle|bitmap|csc|rle8] [--shape conv|fc|two] [--seed N] [--idle N] [--hw 3..8]\n";
   std::exit(2);
 }
 
-Format parse_format(const std::string& s) {
+Format format_arg(const std::string& s) {
   static const std::map<std::string, Format> m = {{"dense", Format::kDense}, {"rle", Format::kRle},
                                                   {"bitmap", Format::kBitmap}, {"csc", Format::kCsc},
                                                   {"rle8", Format::kRleAligned}};
@@ -60,7 +60,7 @@ Format parse_format(const std::string& s) {
 int main(int argc, char** argv) {
   std::map<std::string, std::string> a = {{"wtype", "ternary"}, {"sparsity", "0"}, {"act-bits", "8"},
                                           {"bitserial", "0"},   {"format", "dense"}, {"shape", "conv"},
-                                          {"seed", "1"},        {"idle", "-1"}};
+                                          {"seed", "1"},        {"idle", "-1"},        {"hw", "8"}};
   std::string vcd_path, json_path;
   for (int i = 1; i < argc; ++i) {
     std::string k = argv[i];
@@ -78,10 +78,12 @@ int main(int argc, char** argv) {
   const double sparsity = std::stod(a["sparsity"]);
   const int act_bits = std::stoi(a["act-bits"]);
   const bool bitserial = std::stoi(a["bitserial"]) != 0;
-  const Format fmt = parse_format(a["format"]);
+  const Format fmt = format_arg(a["format"]);
   const std::string shape = a["shape"];
   const uint64_t seed = std::stoull(a["seed"]);
   const long idle = std::stol(a["idle"]);
+  const int hwdim = std::stoi(a["hw"]);
+  if (hwdim < 3 || hwdim > 8) usage("--hw (input height and width) must be 3..8");
   if (sparsity < 0 || sparsity >= 1) usage("--sparsity must be in [0, 1)");
   if (act_bits < 1 || act_bits > 8) usage("--act-bits must be 1..8");
 
@@ -97,8 +99,8 @@ int main(int argc, char** argv) {
   CompileOptions opt;
   std::vector<uint8_t> image;
   if (idle < 0) {
-    // A layer that fits the small build (BankBytes 256, CacheWords 16, MaxConvRow 64): conv 4x8x8 -> 4, 3x3
-    // pad 1, or fc 64 -> 8; two: an int8 conv to --act-bits activations, then the measured conv.
+    // A layer that fits the small build (BankBytes 256, CacheWords 16, MaxConvRow 64): conv 4xHxH -> 4, 3x3
+    // pad 1 (H = --hw), or fc H*H -> 8; two: an int8 conv to --act-bits activations, then the measured conv.
     std::vector<LayerSpec> specs;
     if (shape == "conv") specs = {{LayerType::kConv, 4, 3, 1, 1}};
     else if (shape == "fc") specs = {{LayerType::kFc, 8}};
@@ -107,14 +109,14 @@ int main(int argc, char** argv) {
     const int C = shape == "fc" ? 1 : 4;
     if (shape != "two") {
       if (act_bits != 8) usage("--act-bits applies to --shape two (the first layer reads the 8-bit image)");
-      model = synth_model("energy", C, 8, 8, specs, *wt, sparsity, 8, seed, false);
+      model = synth_model("energy", C, hwdim, hwdim, specs, *wt, sparsity, 8, seed, false);
     } else {
       // layer 0: int8, dense, writes act_bits-bit activations (1-bit signed by threshold for XNOR);
       // layer 1: the measured layer of --wtype at --sparsity reading them.
       const bool xnor = *wt == WeightType::kBinary && act_bits == 1;
       const int b0 = xnor ? 8 : act_bits;
-      model = synth_model("energy", C, 8, 8, specs, WeightType::kInt8, 0.0, b0, seed, false);
-      const Model m1 = synth_model("energy", C, 8, 8, specs, *wt, sparsity, b0, seed + 7, false);
+      model = synth_model("energy", C, hwdim, hwdim, specs, WeightType::kInt8, 0.0, b0, seed, false);
+      const Model m1 = synth_model("energy", C, hwdim, hwdim, specs, *wt, sparsity, b0, seed + 7, false);
       Layer& l0 = model.layers[0];
       // about half of the outputs clamp at zero, the rest spread over the output range (typical |sum| of
       // 36 int8 x 8-bit products ~ 56,000)
