@@ -44,7 +44,9 @@ import ppa  # noqa: E402  (the OSU liberty, the macro timing model, run())
 PERIOD_NS = 10.0          # clock of the power analysis (100 MHz, the ASIC flow's period)
 VDD = 1.8                 # OSU 0.18 um nominal supply
 SCOPE = ("tern_top", "i_gl")   # where the netlist's nets sit in the VCD, below the model's top scope (tb::Sim names it "top")
-LAYER_NET = "i_core.i_seq.layer_q"    # the sequencer's layer index: which layer each cycle belongs to
+# the sequencer's layer index (which layer each cycle belongs to) under the names synthesis may leave it
+# (layer_q drives err_layer_o, so the flattened netlist often keeps only the port's name)
+LAYER_NETS = ("i_core.i_seq.layer_q", "i_core.i_seq.err_layer_o", "i_core.err_layer_o")
 SMALL_BUILD = "Cols=2 Lanes=2 Pack=8 BankBytes=256 CacheWords=16 MaxConvRow=64 RqUnits=2"
 
 # ----------------------------------------------------------------------------------------------
@@ -197,11 +199,12 @@ def write_sta_netlist(src, dst, widths):
 # VCD: toggles and cycles high per bit, per layer
 
 
-def parse_vcd(path, samples, layer_net=LAYER_NET):
+def parse_vcd(path, samples, layer_nets=LAYER_NETS):
     """One sample per cycle (tern_energy_sim: time = 10 x sample; Verilator writes only the samples with
     changes, so `samples`, the number dumped, closes the window). Returns dict(samples, index: (name, bit) -> flat index,
     toggles: {layer: array}, high: array (cycles high over the window), layer_cycles: {layer: cycles}).
-    A toggle is a change between consecutive samples, attributed to the layer of the later sample."""
+    A toggle is a change between consecutive samples, attributed to the layer of the later sample. Without
+    any of `layer_nets` in the VCD every cycle counts as layer 0."""
     index, ids = {}, {}   # ids: vcd id -> list of flat indices, msb first
     nflat = 0
     scope = []
@@ -240,8 +243,11 @@ def parse_vcd(path, samples, layer_net=LAYER_NET):
     since = [0] * nflat          # sample at which the bit last went high
     toggles = {}
     layer_cycles = {}
-    layer_bits = [index.get((layer_net, b)) for b in range(16)]
-    layer_bits = [x for x in layer_bits if x is not None]
+    layer_bits = []
+    for name in layer_nets:
+        layer_bits = [x for x in (index.get((name, b)) for b in range(16)) if x is not None]
+        if layer_bits:
+            break
     layer = None
     cur_sample = 0               # samples are numbered from 1 (time = (sample - 1) * 10)
     pending = []
