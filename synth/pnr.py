@@ -30,17 +30,19 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--hours", type=float, default=3.0, help="time limit of each qflow step")
     ap.add_argument("--steps", default="synthesize,place,route,backanno")
+    ap.add_argument("--top", default=MODULE, help="top module of the netlist")
     a = ap.parse_args()
     if not os.path.exists(a.netlist):
         raise SystemExit(f"pnr.py: --netlist {a.netlist} does not exist")
     work = os.path.abspath(a.work)
     for d in ("source", "synthesis", "layout", "log"):
         os.makedirs(os.path.join(work, d), exist_ok=True)
-    src = os.path.join(work, "source", MODULE + ".v")
+    top = a.top
+    src = os.path.join(work, "source", top + ".v")
     res = dict(netlist=os.path.abspath(a.netlist), steps=[])
     t0 = time.time()
     ppa.yosys(f"read_liberty -lib {ppa.LIBERTY}\nread_verilog {os.path.abspath(a.netlist)}\n"
-              f"hierarchy -top {MODULE}\nflatten\nopt_clean -purge\nwrite_verilog -noattr {src}\n",
+              f"hierarchy -top {top}\nflatten\nopt_clean -purge\nwrite_verilog -noattr {src}\n",
               os.path.join(work, "log"), "flatten")
     res["flatten_seconds"] = round(time.time() - t0, 1)
     jpath = os.path.join(work, "pnr.json")
@@ -50,14 +52,15 @@ def main():
         status = "ok"
         try:
             with open(log, "w") as lf:
-                r = subprocess.run(["qflow", step, "-T", "osu018", MODULE], cwd=work, stdout=lf,
+                r = subprocess.run(["qflow", step, "-T", "osu018", top], cwd=work, stdout=lf,
                                    stderr=subprocess.STDOUT, timeout=a.hours * 3600)
             if r.returncode != 0:
                 status = f"failed (exit {r.returncode})"
         except subprocess.TimeoutExpired:
             status = f"timed out after {a.hours} h"
         text = open(log, errors="replace").read()
-        if status == "ok" and re.search(r"(?i)\berror\b|stopped due to error", text):
+        # qflow prints "Error (ignoring):" for non-fatal problems
+        if status == "ok" and re.search(r"(?im)^(?!.*ignoring).*\berror\b|stopped due to error", text):
             status = "failed (error in log)"
         res["steps"].append(dict(step=step, status=status, seconds=round(time.time() - t1, 1), log=log,
                                  tail=text[-3000:] if status != "ok" else ""))
