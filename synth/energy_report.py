@@ -225,6 +225,24 @@ def render(res, doc):
           "against 45 nm at 0.9 V is about 4 x 4 = 16x; per MAC, the small build's fixed costs (control, "
           "clock, requantisers) are shared by only 2 x 2 lanes (x 8 on packed rows).")
     w("")
+    w("## Energy per inference of the synthetic two-layer programs, split into logic and memory")
+    w("")
+    w("The whole busy window of each per-mode run above (one inference of the two-layer program: layer 0, "
+      "int8 conv 4x4x4 -> 4 writing the activations; layer 1, the mode's conv; then the end descriptor), per "
+      "layer (logic) and in total; SRAM = the access model over the whole run:")
+    w("")
+    w("| program (layer 1 mode) | cycles | layer 0 logic (nJ) | layer 1 logic (nJ) | other cycles logic (nJ) | logic (nJ) | SRAM model (nJ) | total (nJ) |")
+    w("|---|---|---|---|---|---|---|---|")
+    for m in res["modes"]:
+        if "run" not in m:
+            continue
+        pl = m["run"]["per_layer"]
+        l0, l1 = pl.get("0", {}).get("logic_j", 0.0), pl.get("1", {}).get("logic_j", 0.0)
+        other = m["run"]["logic_j"] - l0 - l1
+        w(f"| {m['mode']} | {m['run']['cycles']:,} | {l0 * 1e9:.1f} | {l1 * 1e9:.1f} | {other * 1e9:.1f} | "
+          f"{m['run']['logic_j'] * 1e9:.1f} | {m['run']['memory_j'] * 1e9:.1f} | "
+          f"{(m['run']['logic_j'] + m['run']['memory_j']) * 1e9:.1f} |")
+    w("")
     w("## Sparsity: the same layer dense and with 90% zeros")
     w("")
     w("One conv layer (4x6x6 -> 4, 3x3, pad 1, ternary, RLE stream, read from the image), the whole busy window:")
