@@ -23,9 +23,25 @@ if(NOT TARGET tern_gate_vlrt)
   target_link_libraries(tern_gate_vlrt PUBLIC Threads::Threads)
 endif()
 
-# tern_gate_netlist(<library> PREFIX <Vname> CELLS generic|osu018 PARAMS Name=Value ...)
+# Runtime with VCD tracing, for the gate-level models built with TRACE (tests/energy).
+if(NOT TARGET tern_gate_vlrt_trace)
+  add_library(tern_gate_vlrt_trace STATIC
+    ${TERN_VERILATOR_INC}/verilated.cpp
+    ${TERN_VERILATOR_INC}/verilated_threads.cpp
+    ${TERN_VERILATOR_INC}/verilated_vcd_c.cpp)
+  target_include_directories(tern_gate_vlrt_trace PUBLIC ${TERN_VERILATOR_INC} ${TERN_VERILATOR_INC}/vltstd)
+  target_compile_definitions(tern_gate_vlrt_trace PUBLIC VM_COVERAGE=0 VM_SC=0 VM_TRACE=1 VM_TRACE_FST=0 VM_TRACE_VCD=1)
+  target_compile_options(tern_gate_vlrt_trace PRIVATE -w)
+  target_link_libraries(tern_gate_vlrt_trace PUBLIC Threads::Threads)
+endif()
+
+# tern_gate_netlist(<library> PREFIX <Vname> CELLS generic|osu018 PARAMS Name=Value ...
+#                   [MACROS] [MAP_PERIOD ns] [TRACE])
+# MACROS: the memories stay black-box SRAM macros (synth/ppa.py --macros) simulated by macros_sim.v;
+# MAP_PERIOD: osu018 mapping with the ASIC flow's delay target and buffering; TRACE: VCD tracing of every
+# net (including Yosys' _N_ nets: --trace-underscore).
 function(tern_gate_netlist lib)
-  cmake_parse_arguments(G "" "PREFIX;CELLS" "PARAMS" ${ARGN})
+  cmake_parse_arguments(G "MACROS;TRACE" "PREFIX;CELLS;MAP_PERIOD" "PARAMS" ${ARGN})
   set(dir ${CMAKE_CURRENT_BINARY_DIR}/${G_PREFIX})
   set(obj ${dir}/obj)
   file(MAKE_DIRECTORY ${obj})
@@ -52,6 +68,19 @@ function(tern_gate_netlist lib)
   if(G_CELLS STREQUAL "osu018")
     set(models ${dir}/cells.v)
   endif()
+  set(vflags)
+  set(vlrt tern_gate_vlrt)
+  if(G_MACROS)
+    list(APPEND sets --macros)
+    list(APPEND models ${dir}/macros_sim.v)
+  endif()
+  if(G_MAP_PERIOD)
+    list(APPEND sets --map-period ${G_MAP_PERIOD})
+  endif()
+  if(G_TRACE)
+    set(vflags --trace --trace-underscore)
+    set(vlrt tern_gate_vlrt_trace)
+  endif()
   add_custom_command(OUTPUT ${netlist} ${models}
     COMMAND /usr/bin/python3 ${TERN_ROOT}/synth/ppa.py netlist ${netlist} ${sets} --cells ${G_CELLS}
     DEPENDS ${rtl} ${TERN_ROOT}/synth/ppa.py
@@ -61,7 +90,7 @@ function(tern_gate_netlist lib)
   add_custom_command(OUTPUT ${lib_a}
     COMMAND ${CMAKE_COMMAND} -E env MAKEFLAGS= MAKELEVEL=
             verilator --cc --build -j 2 --prefix ${G_PREFIX} --Mdir ${obj} --top-module tern_top
-            -O3 -fno-const-bit-op-tree --x-assign fast --x-initial fast
+            -O3 -fno-const-bit-op-tree --x-assign fast --x-initial fast ${vflags}
             -Wno-fatal -Wno-lint -Wno-style -Wno-UNOPTFLAT -MAKEFLAGS "OPT_FAST=-O0 OPT_SLOW=-O0"
             ${wrapper} ${models} ${netlist}
     DEPENDS ${netlist} ${models} ${wrapper}
@@ -71,6 +100,6 @@ function(tern_gate_netlist lib)
   add_library(${lib} STATIC IMPORTED GLOBAL)
   set_target_properties(${lib} PROPERTIES IMPORTED_LOCATION ${lib_a})
   set_property(TARGET ${lib} PROPERTY INTERFACE_INCLUDE_DIRECTORIES ${dir} ${obj})
-  set_property(TARGET ${lib} PROPERTY INTERFACE_LINK_LIBRARIES tern_gate_vlrt)
+  set_property(TARGET ${lib} PROPERTY INTERFACE_LINK_LIBRARIES ${vlrt})
   add_dependencies(${lib} ${lib}_build)
 endfunction()
