@@ -5,7 +5,7 @@ PY    := /usr/bin/python3
 TRACE ?= 0
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DTERN_TRACE=$(if $(filter 1,$(TRACE)),ON,OFF)
 
-.PHONY: help setup configure build test lint area run bench coverage synth clean fuzz asan formal regress test-slurm
+.PHONY: help setup configure build test lint area run bench coverage synth clean fuzz asan formal regress test-slurm test-energy
 
 help:
 	@echo "Tern targets:"
@@ -15,7 +15,7 @@ help:
 	@echo "  make lint      verilator --lint-only -Wall and Yosys 0.23 synthesis of every RTL module"
 	@echo "  make area      Yosys area of every arithmetic unit (generic, iCE40, Xilinx 7, OSU 0.18um) -> docs/area.md"
 	@echo "  make bench     benchmarks (utilisation, sparse speedup, bit-serial scaling) -> docs/"
-	@echo "  make coverage  Verilator line/toggle coverage per module"
+	@echo "  make coverage  Verilator line/branch/toggle coverage per module with listed waivers -> docs/coverage.md"
 	@echo "  make synth     whole-accelerator PPA flows"
 	@echo "  make fuzz      libFuzzer (clang, ASan/UBSan) on every fuzz target, FUZZ_SECONDS each (default 60)"
 	@echo "  make asan      golden library, model/format/data tests, CLI bad-input tests under ASan/UBSan"
@@ -24,6 +24,7 @@ help:
 	@echo "  make regress   seeded RTL regression: SEEDS random programs (default 1000) with fault and X-state runs, sharded;"
 	@echo "                 LAUNCHER=slurm runs the shards as a Slurm array job (docs/cluster.md); LAUNCH_ARGS for more"
 	@echo "  make test-slurm  the launcher against a real Slurm: a single-node cluster on 127.0.0.1, local vs Slurm results"
+	@echo "  make test-energy  the energy-from-activity flow on the small OSU 0.18 um gate-level build (docs/energy.md)"
 	@echo "  make setup     install the Debian packages the flows need (idempotent)"
 	@echo "  make clean     remove $(BUILD)/"
 
@@ -56,6 +57,14 @@ regress: configure
 test-slurm: configure
 	cmake --build $(BUILD) -j $(JOBS) --target tern_regress tern_ppa_cycles
 	tests/cluster/test_slurm.sh $(BUILD)
+
+# Energy flow test (tests/energy, docs/energy.md): the OSU 0.18 um gate-level build with VCD tracing (~35 min
+# to build on 2 cores, so not part of `make test`), then its CTest.
+test-energy: setup
+	@scripts/setup asic
+	cmake -S . -B $(BUILD)-energy $(CMAKE_FLAGS) -DTERN_ENERGY=ON
+	cmake --build $(BUILD)-energy -j $(JOBS) --target tern_energy_sim
+	cd $(BUILD)-energy && ctest -L energy --output-on-failure
 
 lint: configure
 	cd $(BUILD) && ctest -j $(JOBS) -L lint --output-on-failure
