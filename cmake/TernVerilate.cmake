@@ -32,13 +32,8 @@ function(tern_verilate lib)
     message(FATAL_ERROR "tern_verilate: no rtl/*/${V_TOP}.sv")
   endif()
   set(cov)
-  set(cov_args)
   if(TERN_COVERAGE)
     set(cov COVERAGE)
-    # Verilator 5.006 drops branch-coverage counts of `if` arms in always_comb blocks it splits
-    # (V3Split, on at -O3): measured on a 12-line example, the taken arm counts 0. Coverage builds
-    # therefore keep blocks whole.
-    set(cov_args -fno-split)
   endif()
   set(trace)
   if(TERN_TRACE)
@@ -51,7 +46,7 @@ function(tern_verilate lib)
     ${trace} ${cov}
     DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/${V_PREFIX}.dir
     VERILATOR_ARGS ${ydirs} ${gargs} --assert -Wno-fatal -O3 --x-assign fast --x-initial fast
-                   -CFLAGS -O1 ${cov_args} ${V_ARGS})
+                   -CFLAGS -O1 ${V_ARGS})
   target_include_directories(${lib} PUBLIC ${CMAKE_CURRENT_BINARY_DIR}/${V_PREFIX}.dir)
   if(TERN_TRACE)
     target_compile_definitions(${lib} PUBLIC TERN_TRACE=1)

@@ -6,8 +6,8 @@ Usage: coverage_report.py BUILD_DIR [--tests "test_a test_b ..."] [--waivers FIL
 Merges BUILD_DIR/coverage/*.dat (verilator_coverage --write) and counts, per module, the source points hit
 at least once: line (statement and branch) points and toggle points separately. A source point is one
 place of the RTL (file, line, column, kind, signal bit); it counts as hit if any instance of the module in
-any Verilated configuration of any test reached it. Waived line points (FILE: unreachable code, each with
-its reason) leave the denominator and are listed; a waived point that was hit is an error (the waiver is
+any Verilated configuration of any test reached it. Waived line points (FILE: unreachable code, or code
+Verilator cannot count, each with its reason) leave the denominator and are listed; a waived point that was hit is an error (the waiver is
 wrong).
 """
 import argparse
@@ -54,7 +54,8 @@ def source_points(merged):
 
 
 def load_waivers(path):
-    """[(module, source-line regex, reason)] from lines `module | regex | reason` (# comments)."""
+    """[(module, point kind, source-line regex, reason)] from lines `module | kind | regex | reason` (# comments);
+    kind is Verilator's name of the point (if, elsif, else, case, block, ...)."""
     out = []
     with open(path) as f:
         for n, raw in enumerate(f, 1):
@@ -62,9 +63,9 @@ def load_waivers(path):
             if not line or line.startswith("#"):
                 continue
             parts = [p.strip() for p in line.split("|")]
-            if len(parts) != 3 or not all(parts):
-                sys.exit(f"coverage_report: {path}:{n}: expected `module | regex | reason`")
-            out.append((parts[0], re.compile(parts[1]), parts[2]))
+            if len(parts) != 4 or not all(parts):
+                sys.exit(f"coverage_report: {path}:{n}: expected `module | kind | regex | reason`")
+            out.append((parts[0], parts[1], re.compile(parts[2]), parts[3]))
     return out
 
 
@@ -90,10 +91,11 @@ def summarise(pts, waivers):
     for (kind, module, path, ln, _col, comment), hits in sorted(pts.items()):
         if kind == "line":
             text = source_line(path, ln)
-            w = next((i for i, (m, rx, _) in enumerate(waivers) if m == module and rx.search(text)), None)
+            w = next((i for i, (m, k, rx, _) in enumerate(waivers)
+                      if m == module and k == comment and rx.search(text)), None)
             if w is not None:
                 used.add(w)
-                rec = {"module": module, "line": ln, "kind": comment, "source": text, "reason": waivers[w][2],
+                rec = {"module": module, "line": ln, "kind": comment, "source": text, "reason": waivers[w][3],
                        "hits": hits}
                 (bad if hits else waived).append(rec)
                 continue
@@ -102,7 +104,7 @@ def summarise(pts, waivers):
         s = stats[module][kind]
         s[1] += 1
         s[0] += 1 if hits else 0
-    unused = [f"{m} | {rx.pattern}" for i, (m, rx, _) in enumerate(waivers) if i not in used]
+    unused = [f"{m} | {k} | {rx.pattern}" for i, (m, k, rx, _) in enumerate(waivers) if i not in used]
     return stats, waived, misses, bad, unused
 
 
@@ -141,8 +143,9 @@ def report(stats, waived, misses, tests, nfiles):
         text.append(f"Every module with line/branch points ({nmod}) is at or above {TARGET:.0f}% line/branch "
                     "coverage after waivers.")
     text += ["", f"## Waived line/branch points ({len(waived)})", "",
-             "Unreachable by construction, each checked not hit in this run (a hit waiver fails the report). "
-             "Source: `scripts/coverage_waivers.txt`.", "",
+             "Code no legal run can reach, or code the tests reach that Verilator cannot count (the reason says "
+             "which and how it is checked instead); each checked not counted in this run (a counted waived point "
+             "fails the report, as does a waiver that matches no point). Source: `scripts/coverage_waivers.txt`.", "",
              "| module | line | point | source | reason |", "|---|---|---|---|---|"]
     for w in waived:
         src = w["source"].replace("|", "\\|")
