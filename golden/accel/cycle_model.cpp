@@ -1,22 +1,21 @@
-// Engine v2 cycle model: fixed phase lengths in closed form and a register-level simulation of RUN and
-// POOL, mirroring rtl/core/tern_{fetch,feed,colseq,column,rq_pool,pool,writer,seq}.sv. The blocks with a
-// C++ twin of their own (golden/core/tern_{fetch,feed,colseq,pool,writer,stats,mem_arb}, golden/decomp/) run
-// here as they are; the requantiser pool and the column's group-end tokens are modelled inline.
+// Engine v2 cycle model: a register-level simulation by the C++ twins of the blocks: the sequencer and the
+// memory port (golden/core/tern_{seq,mem_arb}) run the program; RUN and POOL run the fetcher, columns,
+// requantiser pool, pooling unit, writer and statistics twins (golden/core/tern_{fetch,column,rq_pool,pool,
+// writer,stats}; the column twin without its datapath).
 #include "golden/accel/cycle_model.hpp"
 
 #include <array>
 #include <memory>
 #include <stdexcept>
 
-#include "golden/core/tern_colseq.hpp"
-#include "golden/core/tern_feed.hpp"
+#include "golden/core/tern_column.hpp"
 #include "golden/core/tern_fetch.hpp"
 #include "golden/core/tern_mem_arb.hpp"
 #include "golden/core/tern_pool.hpp"
+#include "golden/core/tern_rq_pool.hpp"
+#include "golden/core/tern_seq.hpp"
 #include "golden/core/tern_stats.hpp"
 #include "golden/core/tern_writer.hpp"
-#include "golden/decomp/tern_decomp_dense8.hpp"
-#include "golden/decomp_model.hpp"
 
 namespace tern {
 
@@ -86,98 +85,6 @@ struct IdealFetch {
   }
 };
 
-// ---------------------------------------------------------------------------------------------- column
-// One column: tern_feed, the decompressor, tern_colseq and the entry pipeline's group-end tokens.
-struct Column {
-  // layer constants
-  int passes = 0, code_bits = 0, wtype = 0;
-  int64_t reps = 0;
-  bool pack = false;
-  uint32_t row_len = 0;
-  // feeder (golden/core/tern_feed): its inputs (layer constants set once) and outputs of this cycle
-  FeedModel fd{4};
-  FeedIn fin;
-  FeedOut fo;
-  // decompressor
-  std::unique_ptr<DecompModel> dec;
-  Dense8Model d8;
-  // row sequencer (golden/core/tern_colseq), likewise
-  ColSeqModel cs;
-  ColSeqIn csin;
-  ColSeqOut cso;
-  // group-end tokens at S1..S4 and the done pulse (S5)
-  std::array<bool, 4> lastg{};
-  bool done_grp = false;
-
-  // combinational results of one cycle
-  DecompIn din;
-  bool dvalid = false, dlast = false, dempty = false, start = false;
-
-  bool left() const { return cs.rows_left(); }
-  int pend() const { return cs.pending(); }
-  void comb() {
-    fo = fd.eval(fin);
-    din = DecompIn{};
-    din.row_len = row_len;
-    din.code_bits = code_bits;
-    din.wtype = wtype;
-    din.word_valid = fo.word_valid;
-    din.word = fo.word;
-    din.word_last = fo.word_last;
-    din.ready = true;
-    const DecompOut p = pack ? d8.eval(din) : dec->eval(din);
-    if (p.err) throw std::runtime_error("cycle model: decompressor error in a checked program");
-    dvalid = p.valid;
-    dlast = p.last;
-    dempty = p.empty;
-    csin.hdr_valid = fo.hdr_valid;
-    csin.hdr_pass = fo.pass;
-    csin.dc_busy = p.busy;
-    csin.dc_fire = p.valid;  // ready_i = 1
-    csin.dc_last = p.last;
-    cso = cs.eval(csin);
-    start = cso.start;
-  }
-  // statistics class (tern_colseq st_*_o): bit 0 entry, 1 fetch, 2 balance, 3 out, 4 dec
-  int state_bits(bool others_left, bool barrier_ok) {
-    csin.others_left = others_left;
-    csin.barrier_ok = barrier_ok;
-    return cs.eval(csin).st;
-  }
-
-  // `f`: the fetcher's outputs this cycle (cache write bus, full banks); column index c.
-  void tick(const FetchOut& f, int c, bool drained) {
-    // decompressor with the start decision
-    din.start = start;
-    bool word_ready;
-    if (pack) {
-      word_ready = d8.eval(din).word_ready;
-      d8.tick(din);
-    } else {
-      word_ready = dec->eval(din).word_ready;
-      dec->tick(din);
-    }
-    // group-end tokens
-    const bool lastg_d = dvalid && dlast && cs.cur_lastpl();
-    const bool done_now = done_grp;
-    done_grp = lastg[3];
-    lastg = {lastg_d, lastg[0], lastg[1], lastg[2]};
-    // feeder (the row sequencer's outputs before this edge)
-    fin.cwe = (f.cwe >> c) & 1u;
-    fin.cbank = f.cbank;
-    fin.caddr = f.caddr;
-    fin.cdata = f.cdata;
-    fin.full = static_cast<int>((f.full >> (2 * c)) & 3u);
-    fin.word_ready = word_ready;
-    fin.last_started = cso.last_started;
-    fd.tick(fin);
-    // row sequencer
-    csin.drained = drained;
-    csin.done_grp = done_now;
-    cs.tick(csin);
-  }
-};
-
 // RUN/POOL: its cycles and its share of the record, summed with tern_stats' own per-cycle increments.
 struct PhaseResult {
   uint64_t cycles = 0;
@@ -229,127 +136,112 @@ WriterChunk chunk_of(int64_t y, int64_t x, int64_t m, uint32_t mask) {
 PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, const HwConfig& hw,
                          const FormatParams& fp) {
   PhaseResult res;
-  const int C = hw.cols, L = hw.lanes, U = hw.rq_units;
+  const int C = hw.cols;
   const bool fc = d.op == Op::kFc;
   const Pitch pin = pitch_of(d.C, d.W), pout = pitch_of(d.M, d.F);
   const int passes = (d.M + C - 1) / C;
   const int rem = (d.M % C) == 0 ? C : d.M % C;
   const int gy_n = fc ? 1 : d.eb, gx_n = fc ? 1 : d.F;
   const int planes = d.bitserial ? d.act_bits : 1;
-  const auto wt = static_cast<WeightType>(d.wtype);
 
-  std::vector<Column> cols(static_cast<size_t>(C));
+  // columns (tern_column without its datapath: the timing does not depend on the values)
+  ColumnParams cp;
+  cp.lanes = hw.lanes;
+  cp.pack = hw.pack;
+  cp.bank_bytes = static_cast<int>(hw.bank_bytes);
+  cp.cache_words = static_cast<int>(hw.cache_words);
+  cp.max_conv_row = static_cast<int>(hw.max_conv_row);
+  cp.acc_bits = hw.acc_bits;
+  cp.mac_types = hw.mac_types;
+  cp.formats = hw.formats;
+  cp.bitserial = hw.bitserial;
+  cp.syq = hw.syq;
+  std::vector<ColumnModel> cols;
+  std::vector<ColumnIn> cin(static_cast<size_t>(C));
   for (int c = 0; c < C; ++c) {
-    Column& k = cols[static_cast<size_t>(c)];
-    k.passes = c < rem ? passes : passes - 1;
-    k.reps = int64_t{gy_n} * gx_n * planes;
+    cols.emplace_back(cp, fp, ColumnModel::Datapath::kTiming);
+    ColumnIn& k = cin[static_cast<size_t>(c)];
+    k.wtype = d.wtype;
+    k.fmt = d.fmt;
+    k.code_bits = stream_code_bits(static_cast<WeightType>(d.wtype));
+    k.act_bits = d.act_bits;
+    k.act_signed = d.act_signed;
+    k.bitserial = d.bitserial;
     k.pack = d.pack;
+    k.fc = fc;
     k.row_len = fc ? static_cast<uint32_t>(static_cast<int64_t>(d.H) << pin.lrow)
                    : static_cast<uint32_t>(int64_t{d.C} * d.R * d.S);
-    k.code_bits = stream_code_bits(wt);
-    k.wtype = d.wtype;
-    if (!d.pack) {
-      k.dec = std::make_unique<DecompModel>(static_cast<Format>(d.fmt), fp);
-      k.dec->reset();
-    }
-    k.fd = FeedModel(hw.cache_words);
-    k.fin.run = true;
-    k.fin.passes = static_cast<uint32_t>(k.passes);
-    k.fin.reps = static_cast<uint32_t>(k.reps);
-    // the row sequencer's context outputs (stride, padding, pitches) do not change the timing
-    k.csin.passes = static_cast<uint32_t>(k.passes);
-    k.csin.gy_n = static_cast<uint32_t>(gy_n);
-    k.csin.gx_n = static_cast<uint32_t>(gx_n);
-    k.csin.planes = planes;
-    k.cs.tick(k.csin);  // a cycle before RUN (run_i low) loads rows_left from passes_i
-    k.csin.run = true;
+    k.passes = static_cast<uint32_t>(c < rem ? passes : passes - 1);
+    k.reps = static_cast<uint32_t>(int64_t{gy_n} * gx_n * planes);
+    k.gy_n = static_cast<uint32_t>(gy_n);
+    k.gx_n = static_cast<uint32_t>(gx_n);
+    k.planes = planes;
+    cols.back().tick(k);  // a cycle before RUN (run_i low) loads the row sequencer's rows_left
+    k.run = true;
   }
 
-  IdealFetch fetch(C, hw.cache_words);
+  IdealFetch fetch(C, static_cast<int>(hw.cache_words));
   fetch.start(d.wgt_addr, d.M);
   IdealWriter wr(hw, pout, d.store_output, d.out_mode == hw::OutRaw);
-  // requantiser pool (tern_rq_pool)
-  int q_pass = 0, q_gy = 0, q_gx = 0, q_l = 0, q_k = 0;
-  bool q_busy = false;
-  std::array<bool, 3> infl{};
-  std::array<WriterChunk, 3> infl_ck{};
-  const int chunks = C / U;
+  // requantiser pool (golden/core/tern_rq_pool) draining accumulators of zeros: the values do not change the timing
+  RqPoolModel rq(C, hw.lanes, hw.rq_units, hw.acc_bits, kWDepth);
+  RqPoolIn rin;
+  rin.passes = static_cast<uint16_t>(passes);
+  rin.rem = static_cast<uint16_t>(rem);
+  rin.gy_n = static_cast<uint16_t>(gy_n);
+  rin.gx_n = static_cast<uint16_t>(gx_n);
+  rin.e = d.E;
+  rin.pending.assign(static_cast<size_t>(C), 0);
+  rin.acc.assign(static_cast<size_t>(C), 0);
+  rin.grp_q.assign(static_cast<size_t>(C), {});
+  rq.tick(rin);  // a cycle before RUN (run_i low)
+  rin.run = true;
 
   for (uint64_t cyc = 0;; ++cyc) {
     if (cyc > (uint64_t{1} << 36)) throw std::runtime_error("cycle model: RUN does not finish");
     res.cycles = cyc + 1;
-    // requantiser pool
-    const bool q_left = q_pass < passes;
-    std::vector<bool> act(static_cast<size_t>(C));
-    bool barrier_ok = q_left;
+    int n_left = 0;
     for (int c = 0; c < C; ++c) {
-      act[static_cast<size_t>(c)] = q_left && (q_pass != passes - 1 || c < rem);
-      if (act[static_cast<size_t>(c)] && cols[static_cast<size_t>(c)].pend() == 0) barrier_ok = false;
+      rin.pending[static_cast<size_t>(c)] = cols[static_cast<size_t>(c)].pending();
+      n_left += cols[static_cast<size_t>(c)].rows_left();
     }
-    const int y = q_l * gy_n + q_gy;
-    const bool row_ok = y < d.E;
-    uint32_t mask = 0;
-    for (int u = 0; u < U; ++u)
-      if (act[static_cast<size_t>(q_k * U + u)]) mask |= 1u << u;
-    const bool chunk = row_ok && mask != 0;
-    const bool lane_end = !row_ok || q_k == chunks - 1;
-    const bool credit_ok = wr.count() + infl[0] + infl[1] + infl[2] < kWDepth;
-    const bool issue = (q_busy || barrier_ok) && (credit_ok || !chunk);
-    const bool last_issue = issue && q_l == L - 1 && lane_end;
-    const bool rq_done = !q_left && !infl[0] && !infl[1] && !infl[2];
-    // columns
-    for (auto& k : cols) k.comb();
+    rin.wr_count = wr.count();
+    const RqPoolOut ro = rq.eval(rin);
     uint64_t release = 0;
     StatsIn sin;  // the columns' reports to tern_stats
     sin.layer_on = sin.run = true;
-    int n_left = 0;
-    for (const auto& k : cols) n_left += k.left();
     for (int c = 0; c < C; ++c) {
-      Column& k = cols[static_cast<size_t>(c)];
-      release |= static_cast<uint64_t>(k.fo.release) << (2 * c);
-      sin.st[static_cast<size_t>(c)] = static_cast<uint8_t>(k.state_bits(n_left - (k.left() ? 1 : 0) > 0, barrier_ok));
-      sin.codes[static_cast<size_t>(c)] = static_cast<uint8_t>(k.dvalid && !k.dempty ? (k.pack ? 8 : 1) : 0);
+      ColumnIn& k = cin[static_cast<size_t>(c)];
+      k.others_left = n_left - (cols[static_cast<size_t>(c)].rows_left() ? 1 : 0) > 0;
+      k.barrier_ok = ro.barrier_ok;
+      k.drained = ((ro.drained >> c) & 1u) != 0;
+      const ColumnOut o = cols[static_cast<size_t>(c)].eval(k);
+      if (o.err) throw std::runtime_error("cycle model: column error in a checked program");
+      release |= static_cast<uint64_t>(o.release) << (2 * c);
+      sin.st[static_cast<size_t>(c)] = static_cast<uint8_t>(o.st);
+      sin.codes[static_cast<size_t>(c)] = static_cast<uint8_t>(o.codes);
     }
-    sin.group = last_issue;
+    sin.group = ro.drained != 0;
     // the phase ends on this cycle's registers (tern_seq: run_done && no write outstanding or requested)
-    const bool finished = rq_done && wr.idle() && !fetch.busy() && wr.port.out() == 0;
+    const bool finished = ro.done && wr.idle() && !fetch.busy() && wr.port.out() == 0;
 
     // ---- edges
     const FetchOut fo = fetch.eval(release);
-    for (int c = 0; c < C; ++c) cols[static_cast<size_t>(c)].tick(fo, c, last_issue && act[static_cast<size_t>(c)]);
-    sin.rd_bytes = fetch.step(mem, release);
-    // chunk leaving the requantisers this cycle enters the writer at the edge
-    const WriterChunk pushed = infl_ck[2];
-    sin.wr_bytes = wr.step(infl[2] ? &pushed : nullptr);
-    res.count(sin, C);
-    infl_ck[2] = infl_ck[1];
-    infl_ck[1] = infl_ck[0];
-    infl_ck[0] = chunk_of(y, q_gx, int64_t{q_pass} * C + int64_t{q_k} * U, mask);
-    infl = {issue && chunk, infl[0], infl[1]};
-    if (issue) {
-      q_busy = !last_issue;
-      if (!lane_end) {
-        ++q_k;
-      } else {
-        q_k = 0;
-        if (q_l != L - 1) {
-          ++q_l;
-        } else {
-          q_l = 0;
-          if (q_gx != gx_n - 1) {
-            ++q_gx;
-          } else {
-            q_gx = 0;
-            if (q_gy != gy_n - 1) {
-              ++q_gy;
-            } else {
-              q_gy = 0;
-              ++q_pass;
-            }
-          }
-        }
-      }
+    for (int c = 0; c < C; ++c) {
+      ColumnIn& k = cin[static_cast<size_t>(c)];
+      k.cwe = ((fo.cwe >> c) & 1u) != 0;
+      k.cbank = fo.cbank;
+      k.caddr = fo.caddr;
+      k.cdata = fo.cdata;
+      k.full = static_cast<int>((fo.full >> (2 * c)) & 3u);
+      cols[static_cast<size_t>(c)].tick(k);
     }
+    sin.rd_bytes = fetch.step(mem, release);
+    // the chunk leaving the requantisers this cycle enters the writer at the edge
+    const WriterChunk pushed = chunk_of(ro.ck_y, ro.ck_x, ro.ck_m, ro.ck_mask);
+    sin.wr_bytes = wr.step(ro.ck_valid ? &pushed : nullptr);
+    res.count(sin, C);
+    rq.tick(rin);
     if (finished) break;
   }
   return res;
@@ -395,37 +287,90 @@ PhaseResult simulate_pool(const Descriptor& d, const HwConfig& hw) {
 
 }  // namespace
 
+uint64_t fixed_phase_cycles(const Descriptor& d) {
+  uint64_t cycles = kDescCycles + kCheckCycles;
+  if (d.syq) cycles += (uint64_t{d.R} * d.S + 7) / 8 + 2;
+  if (d.op == Op::kConv) cycles += static_cast<uint64_t>(int64_t{d.C} * d.R * d.S) + 1;
+  if (d.load_input) cycles += (static_cast<uint64_t>(d.H) << pitch_of(d.C, d.W).lrow) / 8 + 3;
+  return cycles;
+}
+
+// The sequencer twin (golden/core/tern_seq) runs the program from start to END with the memory port twin
+// (golden/core/tern_mem_arb) in front of the ideal memory and a check unit that answers CheckCycles after its
+// start; each RUN / POOL phase lasts the cycles simulate_run / simulate_pool find for the layer (their reads
+// and writes go through their own port models). A layer's record counts its layer_on_o cycles and its reads.
 std::vector<LayerStats> predict_cycles(const std::vector<uint64_t>& mem, uint32_t prog_base, const HwConfig& hw,
                                        const FormatParams& fp) {
+  constexpr int kCheckSchedule = kCheckCycles - 1;  // tern_desc_check: done_o this many cycles after start_i
   std::vector<LayerStats> out;
-  for (uint64_t ptr = prog_base;; ptr += 64) {
-    std::array<uint64_t, 8> raw{};
-    for (int i = 0; i < 8; ++i) raw[i] = mem.at(ptr / 8 + i);
-    const Descriptor d = Descriptor::decode(raw);
-    if (d.op == Op::kEnd) break;
+  SeqModel seq(static_cast<int>(hw.max_conv_row), static_cast<int>(hw.bank_bytes), hw.stats);
+  MemArbModel arb;
+  MemArbIn ain;
+  ain.rd_req_ready = ain.wr_req_ready = true;
+  SeqIn sin;
+  sin.prog_base = prog_base;
+  sin.start = true;
+  uint32_t rsp_addr = 0;  // the read the memory answers this cycle
+  int64_t chk_left = -1;
+  uint64_t run_cyc = 0;  // RUN / POOL cycles before this one
+  PhaseResult pr;
+  uint64_t layer_cycles = 0, layer_bytes = 0;
+  for (uint64_t t = 0;; ++t) {
+    if (t > (uint64_t{1} << 40)) throw std::runtime_error("cycle model: the program does not finish");
+    // the sequencer's requests (registers only), then the port and the memory
+    sin.rd_fire = sin.rsp_ok = sin.rec_fire = false;
+    const SeqOut req = seq.eval(sin);
+    ain.active = !req.ph_idle && !req.ph_err;
+    ain.abort = req.to_idle;
+    ain.c_rd_valid = req.rd_valid && !req.ph_run;  // RUN's reads: simulate_run's fetcher
+    ain.c_rd_addr = req.rd_addr;
+    ain.c_wr_valid = req.ph_stats && req.rec_valid;
+    ain.c_wr_addr = req.rec_addr;
+    const MemArbOut ao = arb.eval(ain);
+    sin.rd_fire = ao.c_rd_fire && !req.ph_run;
+    sin.rsp_ok = ao.rsp_ok;
+    sin.rsp_data = ao.rsp_ok && rsp_addr / 8 < mem.size() ? mem[rsp_addr / 8] : 0;
+    sin.rd_out = ao.rd_out;
+    sin.wr_out = ao.wr_out;
+    sin.wr_busy = ao.wr_req_valid;
+    sin.rd_busy = ao.rd_req_valid;
+    sin.rec_fire = ao.c_wr_fire && req.ph_stats;
+    sin.mem_wait = ao.waiting;
+    // check unit (its derived constants for the held descriptor) and the RUN / POOL phase
+    const Descriptor d = Descriptor::decode(req.desc);
     const Pitch pin = pitch_of(d.C, d.W);
-    uint64_t cycles = kDescCycles + kCheckCycles, bytes_read = 64;
-    if (d.syq) {
-      const uint64_t words = (uint64_t{d.R} * d.S + 7) / 8;
-      cycles += words + 2;
-      bytes_read += 8 * words;
+    sin.lpix = pin.lpix;
+    sin.lrow = pin.lrow;
+    sin.row_len = static_cast<uint32_t>(int64_t{d.C} * d.R * d.S) & 0x1ffffu;
+    sin.chk_done = chk_left == 0;
+    sin.run_done = (req.ph_run || req.ph_pool) && run_cyc + 1 == pr.cycles;
+    const SeqOut so = seq.eval(sin);
+    if (so.done) break;
+    if (so.run_start) pr = d.op == Op::kPool ? simulate_pool(d, hw) : simulate_run(mem, d, hw, fp);
+    // the layer's record: counted cycles and reads outside RUN / POOL
+    layer_cycles += so.layer_on;
+    layer_bytes += sin.rd_fire ? 8 : 0;
+    if (so.layer_done) {
+      LayerStats s;
+      s.w[hw::StCycles] = layer_cycles;
+      s.w[hw::StRunCycles] = pr.cycles;
+      for (unsigned w : {hw::StEntries, hw::StGroups, hw::StStallFetch, hw::StStallBalance, hw::StStallOut,
+                         hw::StStallDec, hw::StBytesWritten})
+        s.w[w] = pr.rec[w];
+      s.w[hw::StBytesRead] = layer_bytes + pr.rec[hw::StBytesRead];
+      out.push_back(s);
+      layer_cycles = layer_bytes = 0;
     }
-    if (d.op == Op::kConv) cycles += static_cast<uint64_t>(int64_t{d.C} * d.R * d.S) + 1;
-    if (d.load_input) {
-      const uint64_t words = (static_cast<uint64_t>(d.H) << pin.lrow) / 8;
-      cycles += words + 3;
-      bytes_read += 8 * words;
-    }
-    const PhaseResult pr = d.op == Op::kPool ? simulate_pool(d, hw) : simulate_run(mem, d, hw, fp);
-    cycles += pr.cycles + 1;  // RUN/POOL, DRAIN
-    LayerStats s;
-    s.w[hw::StCycles] = cycles;
-    s.w[hw::StRunCycles] = pr.cycles;
-    for (unsigned w : {hw::StEntries, hw::StGroups, hw::StStallFetch, hw::StStallBalance, hw::StStallOut,
-                       hw::StStallDec, hw::StBytesWritten})
-      s.w[w] = pr.rec[w];
-    s.w[hw::StBytesRead] = bytes_read + pr.rec[hw::StBytesRead];
-    out.push_back(s);
+    if (so.error) throw std::runtime_error("cycle model: sequencer error in a checked program");
+    // ---- edge
+    chk_left = so.chk_start ? kCheckSchedule - 1 : chk_left > 0 ? chk_left - 1 : -1;
+    run_cyc = (req.ph_run || req.ph_pool) ? run_cyc + 1 : 0;
+    seq.tick(sin);
+    arb.tick(ain);
+    ain.rd_rsp_valid = ao.rd_req_valid;  // accepted at once, answered in the next cycle
+    rsp_addr = ao.rd_req_addr;
+    ain.wr_rsp_valid = ao.wr_req_valid;
+    sin.start = false;
   }
   return out;
 }

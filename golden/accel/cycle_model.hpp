@@ -20,5 +20,8 @@ std::vector<LayerStats> predict_cycles(const std::vector<uint64_t>& mem, uint32_
 // Cycles of the fixed phases (docs/architecture.md "Layer sequence and timing").
 inline constexpr int kDescCycles = 10;   // 8 requests, the last response, the decision
 inline constexpr int kCheckCycles = 24;  // tern_desc_check's 23-cycle schedule and the verdict
+// The closed form of a layer's cycles before RUN / POOL with an ideal memory (DESC, CHECK, SYQ, SETUP, LOAD):
+// what predict_cycles() finds by stepping the sequencer; the docs' formula, checked by the tests.
+uint64_t fixed_phase_cycles(const Descriptor& d);
 
 }  // namespace tern

@@ -303,7 +303,7 @@ module tern_seq #(
   assign layer_on_o      = state_q != StIdle && state_q != StStats && state_q != StErr;
   assign layer_done_o    = state_q == StStats && state_d == StDesc;
   assign busy_o          = state_q != StIdle;
-  assign done_o          = state_q == StDesc && state_d == StIdle && !err_set_i;
+  assign done_o          = state_q == StDesc && state_d == StIdle && !err_set_i && !soft_reset_i;
   assign error_o         = err_set_i && state_q != StErr;
   assign err_code_o      = err_set_i ? err_new_i : err_q;
   assign err_layer_o     = layer_q;

@@ -239,7 +239,9 @@ TEST(Program, Rle8OnlyForTernaryAndBinary) {
 }
 
 // The cycle model runs every random program of the golden test without an exception, and its records
-// add up: each RUN cycle of each column is in exactly one class, and the layer's cycles cover its RUN.
+// add up: each RUN cycle of each column is in exactly one class, and the layer's cycles are its RUN / POOL, one
+// DRAIN cycle and the documented closed form of the fixed phases (found by stepping the sequencer twin), and its
+// reads are the descriptor, the SYQ words, the loaded input and RUN's weight reads.
 TEST(Program, CycleModelRecordsAddUp) {
   std::mt19937_64 rng(99);
   int layers = 0;
@@ -255,7 +257,13 @@ TEST(Program, CycleModelRecordsAddUp) {
     ASSERT_EQ(st.size(), p.layers.size());
     for (size_t i = 0; i < st.size(); ++i) {
       const auto& s = st[i];
-      EXPECT_GT(s[hw::StCycles], s[hw::StRunCycles]);
+      const Descriptor& d = p.layers[i].desc;
+      EXPECT_EQ(s[hw::StCycles], fixed_phase_cycles(d) + s[hw::StRunCycles] + 1) << "layer " << i;
+      if (d.op == Op::kPool) {
+        const uint64_t syq = d.syq ? 8 * ((uint64_t{d.R} * d.S + 7) / 8) : 0;
+        const uint64_t load = d.load_input ? (static_cast<uint64_t>(d.H) << pitch_of(d.C, d.W).lrow) : 0;
+        EXPECT_EQ(s[hw::StBytesRead], 64 + syq + load) << "layer " << i;
+      }
       if (p.layers[i].desc.op != Op::kPool) {
         const uint64_t classes = s[hw::StStallFetch] + s[hw::StStallOut] + s[hw::StStallDec] + s[hw::StStallBalance];
         EXPECT_LE(classes, s[hw::StRunCycles] * static_cast<uint64_t>(hw.cols)) << "layer " << i;
