@@ -132,50 +132,84 @@ WriterChunk chunk_of(int64_t y, int64_t x, int64_t m, uint32_t mask) {
   return c;
 }
 
+}  // namespace
+
+ColumnParams column_params(const HwConfig& hw) {
+  ColumnParams p;
+  p.lanes = hw.lanes;
+  p.pack = hw.pack;
+  p.bank_bytes = static_cast<int>(hw.bank_bytes);
+  p.cache_words = static_cast<int>(hw.cache_words);
+  p.max_conv_row = static_cast<int>(hw.max_conv_row);
+  p.acc_bits = hw.acc_bits;
+  p.mac_types = hw.mac_types;
+  p.formats = hw.formats;
+  p.bitserial = hw.bitserial;
+  p.syq = hw.syq;
+  return p;
+}
+
+ColumnIn column_inputs(const Descriptor& d, const HwConfig& hw, uint32_t passes) {
+  const bool fc = d.op == Op::kFc;
+  const Pitch pin = pitch_of(d.C, d.W);
+  ColumnIn k;
+  k.wtype = d.wtype;
+  k.fmt = d.fmt;
+  k.code_bits = stream_code_bits(static_cast<WeightType>(d.wtype));
+  k.act_bits = d.act_bits;
+  k.act_signed = d.act_signed;
+  k.xnor = d.act_bits == 1 && d.act_signed;
+  k.bitserial = d.bitserial && hw.bitserial;
+  k.syq = d.syq && hw.syq;
+  k.pack = d.pack && hw.pack == 8;
+  k.fc = fc;
+  k.side = d.in_side;
+  k.row_len = fc ? static_cast<uint32_t>(static_cast<int64_t>(d.H) << pin.lrow)
+                 : static_cast<uint32_t>(int64_t{d.C} * d.R * d.S);
+  k.passes = passes;
+  const int gy_n = fc ? 1 : d.eb, gx_n = fc ? 1 : d.F;
+  k.planes = k.bitserial ? d.act_bits : 1;
+  k.reps = static_cast<uint32_t>(int64_t{gy_n} * gx_n * k.planes);
+  k.gy_n = static_cast<uint32_t>(gy_n);
+  k.gx_n = static_cast<uint32_t>(gx_n);
+  k.stride = d.stride;
+  k.pad = d.pad;
+  k.in_c = d.C;
+  k.in_w = d.W;
+  k.lpix = pin.lpix;
+  k.lrow = pin.lrow;
+  k.win_lo.assign(static_cast<size_t>(hw.lanes), 0);
+  k.win_hi.assign(static_cast<size_t>(hw.lanes), 0);
+  k.bwaddr.assign(static_cast<size_t>(hw.lanes), 0);
+  for (int l = 0; l < hw.lanes && !fc; ++l) {
+    const int32_t t = l * d.eb * d.stride;
+    k.win_lo[static_cast<size_t>(l)] = -t;
+    k.win_hi[static_cast<size_t>(l)] = d.H - t;
+  }
+  return k;
+}
+
+namespace {
+
 // ---------------------------------------------------------------------------------------------- RUN
 PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, const HwConfig& hw,
                          const FormatParams& fp) {
   PhaseResult res;
   const int C = hw.cols;
   const bool fc = d.op == Op::kFc;
-  const Pitch pin = pitch_of(d.C, d.W), pout = pitch_of(d.M, d.F);
+  const Pitch pout = pitch_of(d.M, d.F);
   const int passes = (d.M + C - 1) / C;
   const int rem = (d.M % C) == 0 ? C : d.M % C;
   const int gy_n = fc ? 1 : d.eb, gx_n = fc ? 1 : d.F;
-  const int planes = d.bitserial ? d.act_bits : 1;
 
   // columns (tern_column without its datapath: the timing does not depend on the values)
-  ColumnParams cp;
-  cp.lanes = hw.lanes;
-  cp.pack = hw.pack;
-  cp.bank_bytes = static_cast<int>(hw.bank_bytes);
-  cp.cache_words = static_cast<int>(hw.cache_words);
-  cp.max_conv_row = static_cast<int>(hw.max_conv_row);
-  cp.acc_bits = hw.acc_bits;
-  cp.mac_types = hw.mac_types;
-  cp.formats = hw.formats;
-  cp.bitserial = hw.bitserial;
-  cp.syq = hw.syq;
+  const ColumnParams cp = column_params(hw);
   std::vector<ColumnModel> cols;
-  std::vector<ColumnIn> cin(static_cast<size_t>(C));
+  std::vector<ColumnIn> cin;
   for (int c = 0; c < C; ++c) {
     cols.emplace_back(cp, fp, ColumnModel::Datapath::kTiming);
-    ColumnIn& k = cin[static_cast<size_t>(c)];
-    k.wtype = d.wtype;
-    k.fmt = d.fmt;
-    k.code_bits = stream_code_bits(static_cast<WeightType>(d.wtype));
-    k.act_bits = d.act_bits;
-    k.act_signed = d.act_signed;
-    k.bitserial = d.bitserial;
-    k.pack = d.pack;
-    k.fc = fc;
-    k.row_len = fc ? static_cast<uint32_t>(static_cast<int64_t>(d.H) << pin.lrow)
-                   : static_cast<uint32_t>(int64_t{d.C} * d.R * d.S);
-    k.passes = static_cast<uint32_t>(c < rem ? passes : passes - 1);
-    k.reps = static_cast<uint32_t>(int64_t{gy_n} * gx_n * planes);
-    k.gy_n = static_cast<uint32_t>(gy_n);
-    k.gx_n = static_cast<uint32_t>(gx_n);
-    k.planes = planes;
+    cin.push_back(column_inputs(d, hw, static_cast<uint32_t>(c < rem ? passes : passes - 1)));
+    ColumnIn& k = cin.back();
     cols.back().tick(k);  // a cycle before RUN (run_i low) loads the row sequencer's rows_left
     k.run = true;
   }

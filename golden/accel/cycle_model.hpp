@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "golden/accel/program.hpp"
+#include "golden/core/tern_column.hpp"
 
 namespace tern {
 
@@ -16,6 +17,11 @@ namespace tern {
 // answered in the next cycle.
 std::vector<LayerStats> predict_cycles(const std::vector<uint64_t>& mem, uint32_t prog_base, const HwConfig& hw,
                                        const FormatParams& fp = {});
+
+// The column build parameters of a build, and a column's layer-constant inputs for descriptor `d` as tern_core
+// drives them (passes: the column's filters; lane windows from the band rows; no SYQ scales, no write ports).
+ColumnParams column_params(const HwConfig& hw);
+ColumnIn column_inputs(const Descriptor& d, const HwConfig& hw, uint32_t passes);
 
 // Cycles of the fixed phases (docs/architecture.md "Layer sequence and timing").
 inline constexpr int kDescCycles = 10;   // 8 requests, the last response, the decision

@@ -46,9 +46,9 @@ WDecode wdecode(int wtype, uint32_t code) {
 struct ColumnModel::Comb {
   FeedIn fin;
   FeedOut fo;
-  DecompIn din;   // the selected decompressor's inputs (start from the row sequencer)
-  DecompOut dm;   // tern_dec_mux outputs
-  DecompIn pin;   // packed dense reader's inputs
+  DecompIn din;  // the selected decompressor's inputs (start from the row sequencer)
+  DecompOut dm;  // tern_dec_mux outputs
+  DecompIn pin;  // packed dense reader's inputs
   DecompOut pk;
   bool w_ready = false, dc_fire = false, dc_last = false, dc_empty = false, dc_busy = false;
   uint32_t dc_index = 0;
@@ -256,8 +256,7 @@ void ColumnModel::tick_datapath(const ColumnIn& in, const Comb& c) {
   std::vector<bool> rowok(static_cast<size_t>(lanes));
   for (int l = 0; l < lanes; ++l) {
     rowok[static_cast<size_t>(l)] =
-        in.fc ? l == 0
-              : s2_.vrow >= in.win_lo[static_cast<size_t>(l)] && s2_.vrow < in.win_hi[static_cast<size_t>(l)];
+        in.fc ? l == 0 : s2_.vrow >= in.win_lo[static_cast<size_t>(l)] && s2_.vrow < in.win_hi[static_cast<size_t>(l)];
   }
   const bool re = in.pool_re || v_[1];
   const uint64_t words = uint64_t{1} << (ba_ - 1);

@@ -85,9 +85,9 @@ class ColumnModel {
   enum class Datapath { kFull, kTiming };
   // Throws std::invalid_argument for parameters the RTL rejects.
   ColumnModel(const ColumnParams& p, const FormatParams& fp, Datapath dp = Datapath::kFull);
-  void reset();                                // rst_ni low for a cycle
-  ColumnOut eval(const ColumnIn& in) const;    // outputs before the edge
-  void tick(const ColumnIn& in);               // the rising edge
+  void reset();                              // rst_ni low for a cycle
+  ColumnOut eval(const ColumnIn& in) const;  // outputs before the edge
+  void tick(const ColumnIn& in);             // the rising edge
   // registers the cycle model reads without evaluating the module
   bool rows_left() const { return cs_.rows_left(); }
   int pending() const { return cs_.pending(); }

@@ -12,7 +12,8 @@ namespace {
 int log2_exact(int n, const char* what) {
   int b = 0;
   while ((1 << b) < n) ++b;
-  if (n < 2 || (1 << b) != n) throw std::invalid_argument(std::string("SeqModel: ") + what + " must be a power of two >= 2");
+  if (n < 2 || (1 << b) != n)
+    throw std::invalid_argument(std::string("SeqModel: ") + what + " must be a power of two >= 2");
   return b;
 }
 
@@ -58,17 +59,35 @@ SeqModel::Comb SeqModel::comb(const SeqIn& in) const {
   const bool wr_quiet = in.wr_out == 0 && !in.wr_busy;
   State n = state_;
   switch (state_) {
-    case kIdle: if (in.start) n = kDesc; break;
-    case kDesc: if (drsp_ == 8) n = op == hw::OpEnd ? kIdle : kCheck; break;
-    case kCheck: if (in.chk_done) n = kVerdict; break;
+    case kIdle:
+      if (in.start) n = kDesc;
+      break;
+    case kDesc:
+      if (drsp_ == 8) n = op == hw::OpEnd ? kIdle : kCheck;
+      break;
+    case kCheck:
+      if (in.chk_done) n = kVerdict;
+      break;
     case kVerdict: n = c.f_syq ? kSyq : c.is_conv ? kSetup : c.f_load ? kLoad : c.is_pool ? kPool : kRun; break;
-    case kSyq: if (sq_rsp_ == c.sq_words) n = c.is_conv ? kSetup : c.f_load ? kLoad : kRun; break;
-    case kSetup: if (c.setup_done) n = c.f_load ? kLoad : kRun; break;
-    case kLoad: if (ld_rsp_ == c.ld_words && settle_ == 1) n = c.is_pool ? kPool : kRun; break;
+    case kSyq:
+      if (sq_rsp_ == c.sq_words) n = c.is_conv ? kSetup : c.f_load ? kLoad : kRun;
+      break;
+    case kSetup:
+      if (c.setup_done) n = c.f_load ? kLoad : kRun;
+      break;
+    case kLoad:
+      if (ld_rsp_ == c.ld_words && settle_ == 1) n = c.is_pool ? kPool : kRun;
+      break;
     case kRun:
-    case kPool: if (in.run_done && wr_quiet) n = kDrain; break;
-    case kDrain: if (in.wr_out == 0 && in.rd_out == 0) n = kStats; break;
-    case kStats: if (c.last_stat && in.wr_out == 0) n = kDesc; break;
+    case kPool:
+      if (in.run_done && wr_quiet) n = kDrain;
+      break;
+    case kDrain:
+      if (in.wr_out == 0 && in.rd_out == 0) n = kStats;
+      break;
+    case kStats:
+      if (c.last_stat && in.wr_out == 0) n = kDesc;
+      break;
     case kErr:
       if ((in.rd_out == 0 && in.wr_out == 0 && !in.rd_busy && !in.wr_busy) || (in.timeout != 0 && to_ >= in.timeout))
         n = kIdle;

@@ -68,9 +68,9 @@ class SeqModel {
   // Build parameters of the RTL; throws std::invalid_argument for a MaxConvRow or BankBytes that is not a
   // power of two >= 2.
   SeqModel(int max_conv_row, int bank_bytes, bool stats);
-  void reset();                          // rst_ni low for a cycle
-  SeqOut eval(const SeqIn& in) const;    // outputs before the edge
-  void tick(const SeqIn& in);            // the rising edge
+  void reset();                        // rst_ni low for a cycle
+  SeqOut eval(const SeqIn& in) const;  // outputs before the edge
+  void tick(const SeqIn& in);          // the rising edge
   State state() const { return state_; }
 
  private:
@@ -90,12 +90,12 @@ class SeqModel {
   SeqChain ch_;
   int sq_req_ = 0, sq_rsp_ = 0;  // 4 bits
   uint32_t ld_req_ = 0, ld_rsp_ = 0;
-  uint32_t tk_ = 0;           // KW+1 bits
-  int tr_ = 0, ts_ = 0;       // 4 bits
-  int trs_ = 0;               // 6 bits
-  uint32_t tc_ = 0;           // 16 bits
+  uint32_t tk_ = 0;            // KW+1 bits
+  int tr_ = 0, ts_ = 0;        // 4 bits
+  int trs_ = 0;                // 6 bits
+  uint32_t tc_ = 0;            // 16 bits
   uint32_t tb_ = 0, trb_ = 0;  // OW bits
-  int rq_ = 0, settle_ = 0;   // 4, 3 bits
+  int rq_ = 0, settle_ = 0;    // 4, 3 bits
 };
 
 }  // namespace tern

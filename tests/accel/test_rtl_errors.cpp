@@ -203,8 +203,10 @@ TEST(AccelErrors, MemoryErrorResponses) {
     tb::AccelDriver<Vaccel_small> drv(f.prog.image, tb::MemTiming::ideal(), 9, "err_mem");
     const bool rd = t % 2 == 0;
     // the first, the last, and requests spread in between
-    if (rd) drv.mem().fail_read_at(1 + (reads - 1) * static_cast<uint64_t>(t / 2) / 5);
-    else drv.mem().fail_write_at(1 + (writes - 1) * static_cast<uint64_t>(t / 2) / 5);
+    if (rd)
+      drv.mem().fail_read_at(1 + (reads - 1) * static_cast<uint64_t>(t / 2) / 5);
+    else
+      drv.mem().fail_write_at(1 + (writes - 1) * static_cast<uint64_t>(t / 2) / 5);
     const tb::RunResult r = drv.run(f.prog.prog_base, 5000000, 5000);
     ASSERT_TRUE(r.finished && r.error) << "case " << t;
     EXPECT_EQ(r.err_code, rd ? 0x90 : 0xa0) << "case " << t;
@@ -230,8 +232,10 @@ TEST(AccelErrors, MemoryThatNeverAnswersTimesOut) {
     // stop the memory at 1/7 .. 6/7 of the program
     for (uint64_t i = 0; i < total * static_cast<uint64_t>(t + 1) / 7; ++i) drv.step();
     // even cases: responses stop; odd cases: requests are refused forever
-    if (t % 2 == 0) drv.mem().set_hang(true);
-    else drv.mem().set_refuse(true);
+    if (t % 2 == 0)
+      drv.mem().set_hang(true);
+    else
+      drv.mem().set_refuse(true);
     for (int i = 0; i < 2000; ++i) drv.step();
     const uint32_t st = drv.read32(tb::reg::kStatus);
     ASSERT_EQ(st & 1u, 0u) << "still busy: the engine hangs";
@@ -259,6 +263,23 @@ TEST(AccelErrors, SoftResetMidLayerThenBitExactRerun) {
   }
 }
 
+// A soft reset in the first cycles of a run (the DESC phase of layer 0 among them) reports nothing: neither
+// DONE nor an interrupt (tern_seq once pulsed done_o when a soft reset landed in DESC).
+TEST(AccelErrors, SoftResetInDescReportsNothing) {
+  const Fixture f = make(53, 3);
+  for (int delay = 0; delay < 14; ++delay) {
+    tb::AccelDriver<Vaccel_small> drv(f.prog.image, tb::MemTiming::ideal(), 31 + delay, "reset_desc");
+    drv.write32(tb::reg::kProg, f.prog.prog_base);
+    drv.write32(tb::reg::kCtrl, 0x5);  // start, interrupt enabled
+    for (int i = 0; i < delay; ++i) drv.step();
+    drv.write32(tb::reg::kCtrl, 0x6);  // soft reset, interrupt enabled
+    for (int i = 0; i < 20; ++i) drv.step();
+    EXPECT_EQ(drv.read32(tb::reg::kStatus) & 0x7u, 0u) << "soft reset " << delay << " cycles after start";
+    EXPECT_EQ(drv.read32(tb::reg::kIrq) & 1u, 0u) << "interrupt after a soft reset " << delay << " cycles after start";
+    recover_and_check(drv, f, "soft reset in DESC");
+  }
+}
+
 TEST(AccelErrors, RegisterWritesWhileBusyAreRejected) {
   const Fixture f = make(61, 3);
   tb::AccelDriver<Vaccel_small> drv(f.prog.image, tb::MemTiming::ideal(), 17, "busy_writes");
@@ -267,9 +288,9 @@ TEST(AccelErrors, RegisterWritesWhileBusyAreRejected) {
   drv.write32(tb::reg::kCtrl, 1);
   for (int i = 0; i < 50; ++i) drv.step();
   ASSERT_EQ(drv.read32(tb::reg::kStatus) & 1u, 1u) << "expected busy";
-  drv.write32(tb::reg::kProg, 0x40);      // ignored while busy
-  drv.write32(tb::reg::kTimeout, 3);      // ignored while busy
-  drv.write32(tb::reg::kCtrl, 1);         // start while busy: ignored
+  drv.write32(tb::reg::kProg, 0x40);  // ignored while busy
+  drv.write32(tb::reg::kTimeout, 3);  // ignored while busy
+  drv.write32(tb::reg::kCtrl, 1);     // start while busy: ignored
   EXPECT_EQ(drv.read32(tb::reg::kProg), f.prog.prog_base);
   EXPECT_EQ(drv.read32(tb::reg::kTimeout), 0u);
   EXPECT_EQ((drv.read32(tb::reg::kStatus) >> 3) & 1u, 1u) << "rejected flag";

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "golden/accel/cycle_model.hpp"
 #include "golden/accel/program.hpp"
 #include "golden/core/tern_column.hpp"
 #include "golden/core/tern_fetch.hpp"
@@ -38,38 +39,25 @@ struct Knobs {
 };
 
 template <class Cfg>
-ColumnParams params_of() {
-  ColumnParams p;
-  p.lanes = static_cast<int>(Cfg::Lanes);
-  p.pack = static_cast<int>(Cfg::Pack);
-  p.bank_bytes = static_cast<int>(Cfg::BankBytes);
-  p.cache_words = static_cast<int>(Cfg::CacheWords);
-  p.max_conv_row = static_cast<int>(Cfg::MaxConvRow);
-  p.acc_bits = static_cast<int>(Cfg::AccBits);
-  p.mac_types = static_cast<uint32_t>(Cfg::MacTypes);
-  p.formats = static_cast<uint32_t>(Cfg::Formats);
-  p.bitserial = Cfg::BitSerial != 0;
-  p.syq = Cfg::Syq != 0;
-  return p;
-}
-
-template <class Cfg>
 HwConfig hw_of_column() {
-  const ColumnParams p = params_of<Cfg>();
   HwConfig hw;
   hw.cols = 1;
   hw.rq_units = 1;
-  hw.lanes = p.lanes;
-  hw.pack = p.pack;
-  hw.bank_bytes = p.bank_bytes;
-  hw.cache_words = p.cache_words;
-  hw.max_conv_row = p.max_conv_row;
-  hw.acc_bits = p.acc_bits;
-  hw.mac_types = p.mac_types;
-  hw.formats = p.formats;
-  hw.bitserial = p.bitserial;
-  hw.syq = p.syq;
+  hw.lanes = static_cast<int>(Cfg::Lanes);
+  hw.pack = static_cast<int>(Cfg::Pack);
+  hw.bank_bytes = Cfg::BankBytes;
+  hw.cache_words = Cfg::CacheWords;
+  hw.max_conv_row = Cfg::MaxConvRow;
+  hw.acc_bits = static_cast<int>(Cfg::AccBits);
+  hw.mac_types = static_cast<uint32_t>(Cfg::MacTypes);
+  hw.formats = static_cast<uint32_t>(Cfg::Formats);
+  hw.bitserial = Cfg::BitSerial != 0;
+  hw.syq = Cfg::Syq != 0;
   return hw;
+}
+template <class Cfg>
+ColumnParams params_of() {
+  return column_params(hw_of_column<Cfg>());
 }
 
 template <class Cfg>
@@ -127,45 +115,12 @@ class ColumnHarness {
     ++kinds_[fc ? 8 : 9];
     ++types_[d.wtype & 7];
     const Pitch pin = pitch_of(d.C, d.W);
-    const ColumnParams p = params_of<Cfg>();
-    // layer constants (as tern_core drives them)
-    in_ = ColumnIn{};
-    in_.win_lo.assign(kLanes, 0);
-    in_.win_hi.assign(kLanes, 0);
-    in_.bwaddr.assign(kLanes, 0);
-    in_.wtype = d.wtype;
-    in_.fmt = d.fmt;
-    in_.code_bits = stream_code_bits(static_cast<WeightType>(d.wtype));
-    in_.act_bits = d.act_bits;
-    in_.act_signed = d.act_signed;
-    in_.xnor = d.act_bits == 1 && d.act_signed;
-    in_.bitserial = d.bitserial && p.bitserial;
-    in_.syq = d.syq && p.syq;
-    in_.pack = d.pack && p.pack == 8;
-    in_.fc = fc;
-    in_.side = d.in_side;
-    in_.row_len = fc ? static_cast<uint32_t>(static_cast<int64_t>(d.H) << pin.lrow)
-                     : static_cast<uint32_t>(int64_t{d.C} * d.R * d.S);
-    in_.passes = d.M;
-    const int gy_n = fc ? 1 : d.eb, gx_n = fc ? 1 : d.F;
-    in_.planes = in_.bitserial ? d.act_bits : 1;
-    in_.reps = static_cast<uint32_t>(gy_n * gx_n * in_.planes);
-    in_.gy_n = static_cast<uint32_t>(gy_n);
-    in_.gx_n = static_cast<uint32_t>(gx_n);
-    in_.stride = d.stride;
-    in_.pad = d.pad;
-    in_.in_c = d.C;
-    in_.in_w = d.W;
-    in_.lpix = pin.lpix;
-    in_.lrow = pin.lrow;
-    for (int l = 0; l < kLanes && !fc; ++l) {
-      const int32_t t = l * d.eb * d.stride;
-      in_.win_lo[static_cast<size_t>(l)] = -t;
-      in_.win_hi[static_cast<size_t>(l)] = d.H - t;
-    }
+    // layer constants (as tern_core drives them), the SYQ scales from the program image
+    in_ = column_inputs(d, hw_of_column<Cfg>(), d.M);
     for (int b = 0; b < 64; ++b) {
       const size_t w = d.syq_addr / 8 + static_cast<size_t>(b / 8);
-      in_.syq_q[static_cast<size_t>(b)] = w < prog.image.size() ? static_cast<uint8_t>(prog.image[w] >> (8 * (b % 8))) : 0;
+      in_.syq_q[static_cast<size_t>(b)] =
+          w < prog.image.size() ? static_cast<uint8_t>(prog.image[w] >> (8 * (b % 8))) : 0;
     }
     // SETUP: entry k = (r*S + s)*C + c -> {(r << lrow) + (s << lpix) + c (modulo the bank size), r, s, r*S + s}
     if (!fc) {
@@ -174,9 +129,9 @@ class ColumnHarness {
           for (int c = 0; c < d.C; ++c) {
             in_.tab_we = true;
             in_.tab_waddr = static_cast<uint32_t>((r * d.S + s) * d.C + c);
-            const uint64_t off =
-                ((uint64_t{static_cast<uint32_t>(r)} << pin.lrow) + (uint64_t{static_cast<uint32_t>(s)} << pin.lpix) + c) %
-                static_cast<uint64_t>(Cfg::BankBytes);
+            const uint64_t off = ((uint64_t{static_cast<uint32_t>(r)} << pin.lrow) +
+                                  (uint64_t{static_cast<uint32_t>(s)} << pin.lpix) + c) %
+                                 static_cast<uint64_t>(Cfg::BankBytes);
             in_.tab_wdata = (off << 12) | (uint64_t(r) << 9) | (uint64_t(s) << 6) | static_cast<uint64_t>(r * d.S + s);
             step();
           }
@@ -194,7 +149,7 @@ class ColumnHarness {
     std::deque<uint32_t> rsp;  // addresses of accepted requests, answered in order
     in_.run = true;
     int64_t idle = 0, drains = 0;
-    const int64_t want = int64_t{d.M} * gy_n * gx_n;
+    const int64_t want = int64_t{d.M} * in_.gy_n * in_.gx_n;
     for (int64_t t = 0; t < 2000000; ++t) {
       fin.req_ready = rsp.size() < 4 && mem_.next();
       fin.rsp_valid = !rsp.empty() && mem_.next();
@@ -314,8 +269,7 @@ class ColumnHarness {
       chk("acc_o" + lane, get_bits(m.acc_o, kAcc * l, kAcc), w.acc[static_cast<size_t>(l)]);
     }
     for (unsigned par = 0; par < 2; ++par)
-      for (unsigned q = 0; q < 3; ++q)
-        chk("grp_q_o", get_bits(m.grp_q_o, 96 * par + 32 * q, 32), w.grp_q[par][q]);
+      for (unsigned q = 0; q < 3; ++q) chk("grp_q_o", get_bits(m.grp_q_o, 96 * par + 32 * q, 32), w.grp_q[par][q]);
     chk("pending_o", m.pending_o, static_cast<uint64_t>(w.pending));
     chk("rows_left_o", m.rows_left_o, w.rows_left);
     chk("err_o", m.err_o, w.err);
@@ -390,9 +344,10 @@ TYPED_TEST(ColumnTest, LockstepCompiledLayers) {
                 static_cast<long long>(h.groups()));
     ++seed;
   }
-  std::printf("[layers] %s: dense %d rle %d bitmap %d csc %d rle8 %d packed %d bit-serial %d syq %d fc %d conv %d; "
-              "by weight type", Cfg::kName, kinds[0], kinds[1], kinds[2], kinds[3], kinds[4], kinds[5], kinds[6],
-              kinds[7], kinds[8], kinds[9]);
+  std::printf(
+      "[layers] %s: dense %d rle %d bitmap %d csc %d rle8 %d packed %d bit-serial %d syq %d fc %d conv %d; "
+      "by weight type",
+      Cfg::kName, kinds[0], kinds[1], kinds[2], kinds[3], kinds[4], kinds[5], kinds[6], kinds[7], kinds[8], kinds[9]);
   for (int t : types) std::printf(" %d", t);
   std::printf("\n");
   EXPECT_GE(layers, 40);
