@@ -29,6 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "synth"))
 sys.path.insert(0, os.path.join(ROOT, "scripts", "train"))
+import eval_int  # noqa: E402
 import ppa  # noqa: E402  (synth/ppa.py: run, load_json, xilinx_counts, sta_script, parse_sta, LIBERTY)
 import tnm  # noqa: E402
 
@@ -227,6 +228,107 @@ def models(keys, timeout):
     return out
 
 
+HX8K_BRAM_BITS = 32 * 4096                  # 32 SB_RAM40_4K
+UP5K_BRAM_BITS, UP5K_SPRAM_BITS = 30 * 4096, 4 * 256 * 1024   # 30 SB_RAM40_4K + 4 SB_SPRAM256KA
+
+
+def entropy_bits(w):
+    """N * H(value distribution): a lower bound on the bits of any lossless coding of the weights."""
+    _, n = np.unique(w, return_counts=True)
+    p = n / n.sum()
+    return float(-(n * np.log2(p)).sum())
+
+
+def ice40_fit(name):
+    """Can the bundled model's weights fit an iCE40's on-chip memory at any folding? A folded stage needs
+    its weights in memory (2 bits per ternary weight in the generator's ROM; at best the entropy of the
+    weight values); a fully unrolled one needs logic for each non-zero weight (an adder each, >= 1 LUT4)."""
+    import hwmodel
+    _, stages = hwmodel.load(os.path.join(ROOT, "models", name + ".tnm"))
+    rows, tot = [], dict(weights=0, nonzero=0, rom_bits_2b=0, entropy_bits=0.0)
+    for s in stages:
+        if s.kind != "mvau":
+            continue
+        wb = 2 if s.wtype in ("ternary", "binary") else 8
+        r = dict(layer=s.name, wtype=s.wtype, weights=int(s.w.size), nonzero=int(np.count_nonzero(s.w)),
+                 rom_bits=int(s.w.size) * wb, entropy_bits=round(entropy_bits(s.w)))
+        rows.append(r)
+        tot["weights"] += r["weights"]
+        tot["nonzero"] += r["nonzero"]
+        tot["rom_bits_2b"] += r["rom_bits"]
+        tot["entropy_bits"] += r["entropy_bits"]
+    tot["entropy_bits"] = round(tot["entropy_bits"])
+    up5k = UP5K_BRAM_BITS + UP5K_SPRAM_BITS
+    return dict(model=name, layers=rows, total=tot, hx8k_bram_bits=HX8K_BRAM_BITS, up5k_bram_bits=UP5K_BRAM_BITS,
+                up5k_spram_bits=UP5K_SPRAM_BITS,
+                fits_hx8k=tot["entropy_bits"] <= HX8K_BRAM_BITS, fits_up5k=tot["entropy_bits"] <= up5k,
+                rom_over_hx8k=round(tot["rom_bits_2b"] / HX8K_BRAM_BITS, 1),
+                entropy_over_up5k=round(tot["entropy_bits"] / up5k, 2),
+                nonzero_over_hx8k_luts=round(tot["nonzero"] / 7680, 1))
+
+
+def layer_alone(src, layer, path):
+    """A one-layer model: layer `layer` of the bundled model `src` with its own weights and requantisation
+    (input = the model's input; classes = the layer's output size)."""
+    hdr, tensor = eval_int.load_tnm(src)
+
+    def res(obj, where):
+        if isinstance(obj, dict) and set(obj) == {"dtype", "shape", "offset"}:
+            return tensor(obj, where).astype(np.dtype(eval_int.DT[obj["dtype"]]).newbyteorder("="))
+        if isinstance(obj, dict):
+            return {k: res(v, where + "." + k) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [res(v, where) for v in obj]
+        return obj
+    L = [x for x in hdr["layers"] if x["name"] == layer][0]
+    C, H, W = L["out"]
+    new = {"name": f"{hdr['name']}_{layer}", "dataset": hdr["dataset"], "input": hdr["input"],
+           "classes": C * H * W, "layers": [res(L, layer)]}
+    tnm.write(path, new)
+    return path
+
+
+def ice40(timeout):
+    base = os.path.join(ROOT, "build", "harden", "ppa", "ice40")
+    os.makedirs(base, exist_ok=True)
+    fname = os.path.join(ROOT, "build", "harden", "ppa", "ice40.json")
+    res = json.load(open(fname)) if os.path.exists(fname) else {}
+    res["fit"] = {m: ice40_fit(m) for m in ("mlp_fmnist_ternary", "cnn_fmnist_ternary")}
+    for m, f in res["fit"].items():
+        print(m, json.dumps(f["total"]), "fits HX8K", f["fits_hx8k"], "UP5K", f["fits_up5k"], flush=True)
+    json.dump(res, open(fname, "w"), indent=1)
+    model = layer_alone(os.path.join(ROOT, "models", "cnn_fmnist_ternary.tnm"), "conv1",
+                        os.path.join(base, "cnn_fmnist_ternary_conv1.tnm"))
+    for pe, simd in ((1, 5), (2, 5), (4, 5), (1, 25)):
+        key = f"conv1_alone/{pe}x{simd}"
+        if res.get("designs", {}).get(key, {}).get("fits") is not None:
+            print(key, "cached", flush=True)
+            continue
+        d = os.path.join(base, f"conv1_{pe}x{simd}")
+        cmd = [sys.executable, os.path.join(HERE, "run_test.py"), "--model", model, "--images", "3", "--work", d,
+               "--fold", f"conv1={pe},{simd}", "--build", os.environ.get("TERN_BUILD", os.path.join(ROOT, "build"))]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        e = dict(model="conv1 of cnn_fmnist_ternary hardened alone (int8 weights; NOT the bundled model)",
+                 fold=f"conv1={pe},{simd}", verified=r.returncode == 0 and "run_test: PASS" in r.stdout,
+                 verify_tail=r.stdout.strip().splitlines()[-3:])
+        hj = json.load(open(os.path.join(d, "harden.json")))
+        e["ii_cycles"] = hj["cycle_model"]["ii"]
+        e["dense_macs_per_image"] = hj["dense_macs_per_image"]
+        top, files = design_files(d)
+        cwd = os.getcwd()
+        os.chdir(d)  # $readmemh reads the ROM from the design directory
+        try:
+            e.update(ppa.ice40_pnr(top, {}, files, os.path.abspath(d)))
+        finally:
+            os.chdir(cwd)
+        if e.get("fmax_mhz"):
+            e["frames_per_s_at_fmax"] = round(e["fmax_mhz"] * 1e6 / e["ii_cycles"], 1)
+        res.setdefault("designs", {})[key] = e
+        json.dump(res, open(fname, "w"), indent=1)
+        print(key, json.dumps({k: v for k, v in e.items() if k not in ("by_instance", "utilization")}), flush=True)
+    return res
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -235,12 +337,16 @@ def main():
     mp = sub.add_parser("models")
     mp.add_argument("--only", action="append", help="a key of docs/harden.json's bundled (model/folding)")
     mp.add_argument("--timeout", type=int, default=1500, help="seconds per Yosys run")
+    ip = sub.add_parser("ice40")
+    ip.add_argument("--timeout", type=int, default=1500)
     dp = sub.add_parser("design")
     dp.add_argument("dir")
     dp.add_argument("--asic", action="store_true")
     a = ap.parse_args()
     if a.cmd == "sparsity":
         sparsity(a.out)
+    elif a.cmd == "ice40":
+        ice40(a.timeout)
     elif a.cmd == "models":
         models(a.only, a.timeout)
     else:
