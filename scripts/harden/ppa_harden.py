@@ -299,7 +299,7 @@ def ice40(timeout):
     json.dump(res, open(fname, "w"), indent=1)
     model = layer_alone(os.path.join(ROOT, "models", "cnn_fmnist_ternary.tnm"), "conv1",
                         os.path.join(base, "cnn_fmnist_ternary_conv1.tnm"))
-    for pe, simd in ((1, 5), (2, 5), (4, 5), (1, 25)):
+    for pe, simd in ((1, 25), (2, 25), (1, 5)):
         key = f"conv1_alone/{pe}x{simd}"
         if res.get("designs", {}).get(key, {}).get("fits") is not None:
             print(key, "cached", flush=True)
