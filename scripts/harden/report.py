@@ -123,7 +123,7 @@ def engine_rows(ps):
     return rows
 
 
-def ppa_table(pp, eng, ice):
+def ppa_table(pp, eng, ice, sw):
     if not pp:
         return "PPA of the bundled models: not run."
     rows = [f"`scripts/harden/ppa_harden.py models`: each design generated with the folding of the table above "
@@ -145,11 +145,15 @@ def ppa_table(pp, eng, ice):
             rows.append(f"| {key} | {e['status']} | | | | {e['rom_bits']:,} | {e['ii_cycles']:,} | | | | "
                         f"{e['dense_macs_per_image'] / e['ii_cycles']:.1f} | | | | |")
             continue
-        maps = {}
-        for _, prim in x.get("rom_mapping", []):
-            maps[prim] = maps.get(prim, 0) + 1
-        map_s = ", ".join(f"{n} via {p.strip(chr(92)).replace('$__XILINX_', '')}" for p, n in sorted(maps.items())) or \
-            "no memory mapped (LUT logic)"
+        mapped = {m.split(".")[-2]: prim.replace("$__XILINX_", "").rstrip("_") for m, prim in x.get("rom_mapping", [])
+                  if m.endswith(".rom")}
+        idx = {s["name"]: s["index"] for s in sw.get("bundled", {}).get(key, {}).get("design", {})
+               .get("cycle_model", {}).get("stages", [])}
+        parts = []
+        for nm, r in e.get("roms", {}).items():
+            kind = mapped.get(f"i_s{idx.get(nm)}", "LUT logic")
+            parts.append(f"{nm} {r['words']}x{r['width']} -> {kind}")
+        map_s = "; ".join(parts)
         klut = (x["lut"] + x["lutram_luts"]) / 1000.0
         need = TARGET_GMACS_PER_KLUT * 1e9 * klut * e["ii_cycles"] / e["dense_macs_per_image"] / 1e6
         g = e["dense_equiv_gmacs_per_klut"]
@@ -240,7 +244,7 @@ def main():
     eng = engine_rows(json.load(open(pj))) if os.path.exists(pj) else []
     body = "\n\n".join([bundled_table(sw), stage_table(sw, "cnn_fmnist_ternary/fast"),
                         random_summary(sw), "### Area vs sparsity (one layer)", sparsity_table(sp),
-                        "### PPA of the bundled models", ppa_table(pp, eng, ice),
+                        "### PPA of the bundled models", ppa_table(pp, eng, ice, sw),
                         "### iCE40", ice40_section(ice)])
     text = open(a.doc).read()
     i, j = text.index(BEGIN), text.index(END)
