@@ -196,12 +196,13 @@ def ice40_section(ice):
                     f"{t['entropy_bits']:,} | {f['entropy_over_up5k']} | {f['nonzero_over_hx8k_luts']}x | {verdict} |")
     ds = ice.get("designs", {})
     if ds:
-        rows += ["", "Instead, the first layer of `cnn_fmnist_ternary` (conv1: 1 -> 32 channels, 5x5, pad 2, 28x28, "
-                 "**int8** weights -- the bundled CNNs' only layer whose weights fit; it is **not the bundled model**) "
-                 "hardened alone (`layer_alone()`: its own weights and requantisation), verified first (`run_test.py`, "
-                 "the first 3 Fashion-MNIST test images: bit- and cycle-exact), then `synth_ice40` + `nextpnr-ice40 "
-                 "--hx8k --package ct256` inside synth/ppa.py's place-and-route boundary (inputs scanned in, outputs "
-                 "registered and XOR-folded; its registers are included in the counts). Frames/s = Fmax / II.", "",
+        rows += ["", "So no folding of either bundled ternary model fits an iCE40 with the generated ROMs. Instead, "
+                 "placed and routed: a **random small ternary model** (`scripts/harden/random_tnm.py`, fully unrolled; "
+                 "it is **not a bundled model**; the bundled CNN's conv1 alone could not be generated as a model "
+                 "because the loader wants a [classes, 1, 1] output), verified first (`run_test.py`: 3 random images, "
+                 "bit- and cycle-exact, and under stalls), then `synth_ice40` + `nextpnr-ice40 --hx8k --package ct256` "
+                 "inside synth/ppa.py's place-and-route boundary (inputs scanned in, outputs registered and XOR-folded; "
+                 "its registers are included in the counts). Frames/s = nextpnr Fmax / II.", "",
                  "| design | verified | SB_LUT4 | SB_DFF | SB_RAM40_4K | SB_CARRY | fits HX8K | nextpnr Fmax MHz | II (cycles/frame) | "
                  "frames/s at Fmax |", "|---|---|---|---|---|---|---|---|---|---|"]
         for k, e in sorted(ds.items()):
