@@ -142,8 +142,11 @@ def ppa_table(pp, eng, ice, sw):
         e = pp[key]
         x = e.get("xilinx")
         if not x:
-            rows.append(f"| {key} | {e['status']} | | | | {e['rom_bits']:,} | {e['ii_cycles']:,} | | | | "
-                        f"{e['dense_macs_per_image'] / e['ii_cycles']:.1f} | | | | |")
+            mpc = e['dense_macs_per_image'] / e['ii_cycles']
+            rows.append(f"| {key} | {e['status']} | | | | {e['rom_bits']:,} | {e['ii_cycles']:,} | "
+                        f"{ASSUMED_MHZ:.0f} MHz (assumed) | {ASSUMED_MHZ * 1e6 / e['ii_cycles']:,.0f} | | {mpc:.1f} | "
+                        f"not measured | met at {ASSUMED_MHZ:.0f} MHz iff <= {mpc * ASSUMED_MHZ / 1e3 / TARGET_GMACS_PER_KLUT:,.1f} kLUT "
+                        f"(computed, not synthesised) | | > {e['timeout_s'] // 60} min |")
             continue
         mapped = {m.split(".")[-2]: prim.replace("$__XILINX_", "").rstrip("_") for m, prim in x.get("rom_mapping", [])
                   if m.endswith(".rom")}
