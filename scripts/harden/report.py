@@ -7,6 +7,7 @@ the results of sweep.py (build/harden/sweep.json) and ppa_harden.py sparsity (bu
 import argparse
 import json
 import os
+import re
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -123,7 +124,24 @@ def engine_rows(ps):
     return rows
 
 
-def ppa_table(pp, eng, ice, sw):
+def rom_kinds(e, sw, ppa_dir):
+    """Each weight ROM and what Yosys' memory_libmap made of it (from the design's xilinx.log)."""
+    log = os.path.join(ppa_dir, e["key"].replace("/", "__"), "xilinx.log")
+    text = open(log, errors="replace").read() if os.path.exists(log) else ""
+    via = {m.group(1): m.group(2).replace("$__XILINX_", "").rstrip("_")
+           for m in re.finditer(r"mapping memory (\S+) via (\S+)", text)}
+    ff = set(re.findall(r"using FF mapping for memory (\S+)", text))
+    idx = {s["name"]: s["index"] for s in sw.get("bundled", {}).get(e["key"], {}).get("design", {})
+           .get("cycle_model", {}).get("stages", [])}
+    out = []
+    for nm, r in e.get("roms", {}).items():
+        mem = f"hn_{e['key'].split('/')[0]}.i_s{idx.get(nm)}.rom"  # the generator's default top name
+        kind = via.get(mem) or ("logic (FF mapping: registers + LUTs)" if mem in ff else "not reached")
+        out.append((nm, r, kind))
+    return out
+
+
+def ppa_table(pp, eng, ice, sw, ppa_dir):
     if not pp:
         return "PPA of the bundled models: not run."
     rows = [f"`scripts/harden/ppa_harden.py models`: each design generated with the folding of the table above "
@@ -141,22 +159,16 @@ def ppa_table(pp, eng, ice, sw):
     for key in sorted(pp):
         e = pp[key]
         x = e.get("xilinx")
+        rom_s = "; ".join(f"{nm} {r['words']}x{r['width']} -> {kind}" for nm, r, kind in rom_kinds(e, sw, ppa_dir))
         if not x:
             mpc = e['dense_macs_per_image'] / e['ii_cycles']
-            rows.append(f"| {key} | {e['status']} | | | | {e['rom_bits']:,} | {e['ii_cycles']:,} | "
+            rows.append(f"| {key} | {e['status']} | | | | {e['rom_bits']:,}: {rom_s} | {e['ii_cycles']:,} | "
                         f"{ASSUMED_MHZ:.0f} MHz (assumed) | {ASSUMED_MHZ * 1e6 / e['ii_cycles']:,.0f} | | {mpc:.1f} | "
                         f"not measured | met at {ASSUMED_MHZ:.0f} MHz iff <= {mpc * ASSUMED_MHZ / 1e3 / TARGET_GMACS_PER_KLUT:,.1f} kLUT "
                         f"(computed, not synthesised) | | > {e['timeout_s'] // 60} min |")
             continue
-        mapped = {m.split(".")[-2]: prim.replace("$__XILINX_", "").rstrip("_") for m, prim in x.get("rom_mapping", [])
-                  if m.endswith(".rom")}
-        idx = {s["name"]: s["index"] for s in sw.get("bundled", {}).get(key, {}).get("design", {})
-               .get("cycle_model", {}).get("stages", [])}
-        parts = []
-        for nm, r in e.get("roms", {}).items():
-            kind = mapped.get(f"i_s{idx.get(nm)}", "LUT logic")
-            parts.append(f"{nm} {r['words']}x{r['width']} -> {kind}")
-        map_s = "; ".join(parts)
+        map_s = rom_s
+
         klut = (x["lut"] + x["lutram_luts"]) / 1000.0
         need = TARGET_GMACS_PER_KLUT * 1e9 * klut * e["ii_cycles"] / e["dense_macs_per_image"] / 1e6
         g = e["dense_equiv_gmacs_per_klut"]
@@ -248,7 +260,7 @@ def main():
     eng = engine_rows(json.load(open(pj))) if os.path.exists(pj) else []
     body = "\n\n".join([bundled_table(sw), stage_table(sw, "cnn_fmnist_ternary/fast"),
                         random_summary(sw), "### Area vs sparsity (one layer)", sparsity_table(sp),
-                        "### PPA of the bundled models", ppa_table(pp, eng, ice, sw),
+                        "### PPA of the bundled models", ppa_table(pp, eng, ice, sw, a.ppa),
                         "### iCE40", ice40_section(ice)])
     text = open(a.doc).read()
     i, j = text.index(BEGIN), text.index(END)
