@@ -71,6 +71,8 @@ def main(argv=None):
     ap.add_argument("--no-cse", action="store_true", help="plain add/sub trees (no sharing)")
     ap.add_argument("--fc-buffers", type=int, choices=(1, 2), default=2,
                     help="frame buffers of an fc stage (2: takes the next frame while computing)")
+    ap.add_argument("--rom-read", choices=("sync", "async"), default="sync",
+                    help="weight ROM read: sync (registered, next-state address: block RAM) or async (LUTs)")
     ap.add_argument("-q", "--quiet", action="store_true")
     a = ap.parse_args(argv)
     try:
@@ -91,7 +93,8 @@ def main(argv=None):
         if s.kind == "pool":
             text, extra = rtl.emit_pool(s, mod)
         else:
-            text, extra = rtl.emit_mvau(s, mod, rom_name, use_cse=not a.no_cse)
+            text, extra = rtl.emit_mvau(s, mod, rom_name, use_cse=not a.no_cse,
+                                          sync_rom=a.rom_read == "sync")
             if extra.get("rom"):
                 with open(os.path.join(a.out, rom_name), "w") as f:
                     f.write(extra["rom"])

@@ -318,7 +318,7 @@ def _is_pm1(s):
     return s.wtype in ("ternary", "binary") and not s.syq
 
 
-def emit_mvau(s, mod, rom_name, use_cse=True):
+def emit_mvau(s, mod, rom_name, use_cse=True, sync_rom=True):
     o = Emitter()
     aw = _operand_width(s)
     wa = max(s.wa, aw) + 1
@@ -369,7 +369,7 @@ def emit_mvau(s, mod, rom_name, use_cse=True):
         _emit_tree(o, s, aw, wa, use_cse, stats)
         rom = None
     else:
-        rom = _emit_rom(o, s, aw, wa, rom_name, stats)
+        rom = _emit_rom(o, s, aw, wa, rom_name, stats, sync_rom)
     # accumulate and requantise
     o("")
     o("  // ---- accumulate over the SF slices, requantise on the last ----")
@@ -482,7 +482,7 @@ def _emit_tree(o, s, aw, wa, use_cse, stats):
     o("  /* verilator lint_on UNUSEDSIGNAL */")
 
 
-def _emit_rom(o, s, aw, wa, rom_name, stats):
+def _emit_rom(o, s, aw, wa, rom_name, stats, sync_rom=True):
     pm1 = _is_pm1(s)
     log2 = s.wtype == "log2" and not s.syq  # 5-bit code {non-zero, negative, exponent[2:0]}: a shift
     wb = 2 if pm1 else 5 if log2 else bits_signed(int(s.w.min()), int(s.w.max()))
@@ -520,7 +520,34 @@ def _emit_rom(o, s, aw, wa, rom_name, stats):
         else:
             o(f"  assign step_idx = {nfp or sfp};")
         o("  logic [%d:0] wword;" % (width - 1))
-        o("  assign wword = rom[step_idx];")
+        if sync_rom:
+            # synchronous read (block RAM): the ROM is read with the step index the counters will hold in
+            # the next cycle (their next state, reset included), so wword_q holds rom[step_idx] in every
+            # cycle: the same word as an asynchronous read, the same cycle behaviour.
+            if s.SF > 1:
+                sfb = clog2(s.SF)
+                o(f"  logic [{sfb - 1}:0] sf_d;  // next state of sf_q")
+                o(f"  assign sf_d = !rst_ni ? '0 : !step ? sf_q : last_sf ? '0 : sf_q + {lit(sfb, 1)};")
+            if s.NF > 1:
+                nfb = clog2(s.NF)
+                o(f"  logic [{nfb - 1}:0] nf_d;  // next state of nf_q")
+                o(f"  assign nf_d = !rst_ni ? '0 : !(step && last_sf) ? nf_q : last_nf ? '0 : nf_q + {lit(nfb, 1)};")
+            nfd = f"{{{{({stb - clog2(s.NF)}){{1'b0}}}}, nf_d}}" if s.NF > 1 else None
+            sfd = f"{{{{({stb - clog2(s.SF)}){{1'b0}}}}, sf_d}}" if s.SF > 1 else None
+            o(f"  logic [{stb - 1}:0] step_idx_d;")
+            if s.NF > 1 and s.SF > 1:
+                o(f"  assign step_idx_d = {nfd} * {lit(stb, s.SF)} + {sfd};")
+            else:
+                o(f"  assign step_idx_d = {nfd or sfd};")
+            o("  /* verilator lint_off UNUSEDSIGNAL */  // step_idx: the asynchronous-read address, kept for reading")
+            o("  logic unused_step_idx;")
+            o("  assign unused_step_idx = ^step_idx;")
+            o("  /* verilator lint_on UNUSEDSIGNAL */")
+            o("  logic [%d:0] wword_q;" % (width - 1))
+            o("  always_ff @(posedge clk_i) wword_q <= rom[step_idx_d];")
+            o("  assign wword = wword_q;")
+        else:
+            o("  assign wword = rom[step_idx];")
     else:
         o("  logic [%d:0] wword;" % (width - 1))
         o("  assign wword = rom[0];")
