@@ -15,6 +15,8 @@ with the per-cell coefficients of synth/energy.py (OpenSTA report_power -instanc
 the SRAM access model energy.sram_access_pj. With --window 0 every cycle is sampled (no extrapolation).
 
 Usage:
+  energy_models.py selftest --sim BIN --netlist NETLIST.v --work DIR   (CTest energy.ModelsFlow; exit 77 = skipped
+                   when tern_energy_model_sim was not built)
   energy_models.py --sim BIN --netlist NETLIST.v --work DIR --out results.json
                    [--models cnn_fmnist_ternary,mlp_fmnist_ternary] [--images 0,1] [--window 2000] [--windows 4]
 """
@@ -180,7 +182,84 @@ class ModelFlow:
         return out
 
 
+def validation_text(res):
+    """Sampled vs every-cycle runs of the same model and image (when both are in the results): per layer, the
+    extrapolated transition energy against the counted one."""
+    runs = res["runs"]
+    rows, pairs = [], []
+    for full in (r for r in runs if r["window"] == 0):
+        for smp in (r for r in runs if r["window"] and r["model"] == full["model"] and r["image"] == full["image"]):
+            pairs.append((full, smp))
+    if not pairs:
+        return None
+    out = ["The sampling checked against runs that count every cycle (--window 0) of the same image: per layer, "
+           "the extrapolated transition energy vs the counted one, and the whole inference's logic and memory.", "",
+           "| model | image | sampling | layer | cycles | sampled | transitions, sampled (nJ) | transitions, every "
+           "cycle (nJ) | error |", "|---|---|---|---|---|---|---|---|---|"]
+    for full, smp in pairs:
+        for a, b in zip(smp["layers"], full["layers"]):
+            err = (a["dynamic_j"] - b["dynamic_j"]) / b["dynamic_j"] if b["dynamic_j"] else 0.0
+            out.append(f"| {full['model']} | {full['image']} | {smp['windows']} x {smp['window']:,} | {a['name']} | "
+                       f"{b['cycles']:,} | {a['samples']:,} | {a['dynamic_j'] * 1e9:.1f} | {b['dynamic_j'] * 1e9:.1f} | "
+                       f"{err:+.2%} |")
+        for k, what in (("logic_j", "logic"), ("memory_j", "memory"), ("total_j", "total")):
+            err = (smp[k] - full[k]) / full[k] if full[k] else 0.0
+            out.append(f"| {full['model']} | {full['image']} | {smp['windows']} x {smp['window']:,} | **{what}, "
+                       f"inference** | {full['cycles']:,} | {smp['samples']:,} | {smp[k] * 1e9:.1f} | "
+                       f"{full[k] * 1e9:.1f} | {err:+.2%} |")
+    return dict(text="\n".join(out))
+
+
+def selftest(a):
+    """A short sampled run of mlp_fmnist_ternary (every layer sampled in two windows of 300 cycles): bit-exact,
+    statistics records equal, every busy cycle attributed to a layer, the layer attribution against the
+    statistics record, annotation coverage, SRAM accesses and transitions counted in every weight layer."""
+    if not os.path.exists(a.sim):
+        print(f"SKIP: {a.sim} not built (cmake --build BUILD --target tern_energy_model_sim)")
+        sys.exit(77)
+    flow = ModelFlow(a.sim, a.netlist, a.work)
+    e = flow.run(os.path.join(ppa.ROOT, "models", "mlp_fmnist_ternary.tnm"), 0, 300, 2)
+    ok = True
+
+    def check(cond, msg):
+        nonlocal ok
+        print(("PASS " if cond else "FAIL ") + msg)
+        ok = ok and cond
+    check(e["bit_exact"] and e["stats_equal"], "every layer bit-exact; statistics records = the functional model's")
+    check(abs(e["cycles"] - e["busy_cycles"]) <= 2,
+          f"busy cycles attributed to layers {e['cycles']} vs the run's busy cycles {e['busy_cycles']}")
+    for L in e["layers"]:
+        if "stats" not in L:
+            continue
+        st = L["stats"][0]
+        check(st <= L["cycles"] <= st + 200,
+              f"{L['name']}: attributed {L['cycles']} cycles, statistics record {st} (+ the record's write)")
+        check(L["pairs"] > 0 and L["samples"] >= L["pairs"] and L["samples"] <= L["cycles"],
+              f"{L['name']}: {L['samples']} sampled cycles, {L['pairs']} counted pairs")
+        if L.get("nz_macs"):
+            check(L["dynamic_sampled_j"] > 0 and L["reads"] > 0,
+                  f"{L['name']}: transitions {L['dynamic_sampled_j'] * 1e9:.3f} nJ and {L['reads']:.0f} SRAM reads counted")
+    cv = e["coverage"]
+    check(cv["fraction"] >= energy.COVERAGE_MIN and cv["cell_fraction"] >= energy.COVERAGE_MIN,
+          f"annotation coverage {cv['fraction']:.4f} of the net bits, {cv['cell_fraction']:.4f} of the cells")
+    print(f"mlp_fmnist_ternary image 0: {e['cycles']} cycles, logic {e['logic_j'] * 1e6:.3f} uJ, memory "
+          f"{e['memory_j'] * 1e6:.3f} uJ (sampled {e['samples']} cycles)")
+    if not ok:
+        sys.exit(1)
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "selftest":
+        ap = argparse.ArgumentParser()
+        ap.add_argument("cmd")
+        ap.add_argument("--sim", required=True)
+        ap.add_argument("--netlist", required=True)
+        ap.add_argument("--work", required=True)
+        a = ap.parse_args()
+        a.work = os.path.abspath(a.work)
+        os.makedirs(a.work, exist_ok=True)
+        selftest(a)
+        return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sim", required=True)
     ap.add_argument("--netlist", required=True)
@@ -205,6 +284,7 @@ def main():
         for img in (int(x) for x in a.images.split(",")):
             e = flow.run(path, img, a.window, a.windows)
             res["runs"] = [r for r in res["runs"] if r["tag"] != e["tag"]] + [e]
+            res["validation"] = validation_text(res)
             with open(a.out, "w") as f:
                 json.dump(res, f, indent=1, sort_keys=True)
             print(f"{e['tag']}: {e['cycles']} cycles ({e['samples']} sampled, {e['sim_seconds']:.0f} s sim), logic "
