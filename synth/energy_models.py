@@ -83,7 +83,8 @@ def macro_of_scope(scope, macros):
 
 
 class ModelFlow:
-    def __init__(self, sim, netlist, work):
+    def __init__(self, sim, netlist, work, reuse=False):
+        self.reuse = reuse
         for p, what in ((sim, "--sim (tern_energy_model_sim)"), (netlist, "--netlist")):
             if not os.path.exists(p):
                 raise SystemExit(f"energy_models.py: {what} {p} does not exist (cmake --build BUILD --target "
@@ -104,8 +105,11 @@ class ModelFlow:
         tag = f"{os.path.splitext(os.path.basename(model))[0]}_img{image}_w{window}x{windows}"
         pre = os.path.join(self.work, tag)
         t0 = time.time()
-        ppa.run([self.sim, "--model", model, "--out", pre, "--image", str(image), "--window", str(window),
-                 "--windows", str(windows)], pre + ".log")
+        if self.reuse and all(os.path.exists(pre + x) for x in (".json", ".hdr", ".bin")):
+            print(f"{tag}: reusing the simulation's results in {self.work}", file=sys.stderr)
+        else:
+            ppa.run([self.sim, "--model", model, "--out", pre, "--image", str(image), "--window", str(window),
+                     "--windows", str(windows)], pre + ".log", timeout=6 * 3600)
         wall = time.time() - t0
         info = json.load(open(pre + ".json"))
         index, nflat = parse_header(pre + ".hdr")
@@ -115,7 +119,8 @@ class ModelFlow:
         tog = array("I")
         with open(pre + ".bin", "rb") as f:
             tog.fromfile(f, nflat * nlay)
-        os.remove(pre + ".bin")
+        if not self.reuse:
+            os.remove(pre + ".bin")
         return self.energy(info, index, tog, nflat, tag, wall)
 
     def energy(self, info, index, tog, nflat, tag, wall):
@@ -225,7 +230,7 @@ def selftest(a):
         nonlocal ok
         print(("PASS " if cond else "FAIL ") + msg)
         ok = ok and cond
-    check(e["bit_exact"] and e["stats_equal"], "every layer bit-exact; statistics records = the functional model's")
+    check(e["bit_exact"] and e["stats_equal"], "every layer bit-exact; statistics records = the cycle model's")
     check(abs(e["cycles"] - e["busy_cycles"]) <= 2,
           f"busy cycles attributed to layers {e['cycles']} vs the run's busy cycles {e['busy_cycles']}")
     for L in e["layers"]:
@@ -269,10 +274,11 @@ def main():
     ap.add_argument("--images", default="0")
     ap.add_argument("--window", type=int, default=2000)
     ap.add_argument("--windows", type=int, default=4)
+    ap.add_argument("--reuse", action="store_true", help="use a simulation's results already in --work (and keep them)")
     a = ap.parse_args()
     a.work = os.path.abspath(a.work)
     os.makedirs(a.work, exist_ok=True)
-    flow = ModelFlow(a.sim, a.netlist, a.work)
+    flow = ModelFlow(a.sim, a.netlist, a.work, a.reuse)
     res = json.load(open(a.out)) if os.path.exists(a.out) else dict(runs=[])
     res.update(build=MODELS_BUILD, period_ns=energy.PERIOD_NS, sram_model=energy.SRAM_MODEL_TEXT,
                checks=dict(zero=flow.co["zero"], a25_sta_w=flow.co["a25_sta_w"], a25_linear_w=flow.co["a25_linear_w"],

@@ -337,7 +337,7 @@ def render_models(m, w):
       "(a `VerilatedVcdFile` subclass; no VCD is stored), which counts per net bit the toggles between "
       "consecutive sampled cycles, per layer. Whole inferences are 0.5 to 0.7 million cycles at this array size, "
       f"so each layer is **sampled**: {wtxt}, spread evenly over the layer (starting at offsets k x cycles / "
-      "windows, from the functional model's statistics record, which the RTL matches); a layer no longer than "
+      "windows, from the cycle model, whose statistics records the RTL's match); a layer no longer than "
       "the windows together is sampled on every cycle. A toggle is counted only between two consecutive sampled "
       "cycles. Every busy cycle is attributed to its layer (a layer ends with the write of the last word of its "
       "statistics record at the memory port; `end` = the end descriptor after the last layer), so the cycle "
@@ -350,7 +350,7 @@ def render_models(m, w):
       "output transition of cell i (as above), and the SRAM reads / writes counted at the macro models' `re_i` / "
       "`we_i` in the sampled cycles. Energy per inference = the sum over the layers. Every run's layer outputs "
       "are checked bit-exact against the functional model and the reference network, and its per-layer statistics "
-      "records against the functional model's (a failing run gives no figure).")
+      "records against the cycle model's (a failing run gives no figure).")
     w("")
     # per model (mean over its images)
     # per model and image the run with the most sampled cycles (an every-cycle run when there is one)
@@ -379,7 +379,7 @@ def render_models(m, w):
     w("")
     w("### Per run")
     w("")
-    w("| model | image | label | predicted | bit-exact | statistics = functional model | sampling | cycles | logic (uJ) | "
+    w("| model | image | label | predicted | bit-exact | statistics = cycle model | sampling | cycles | logic (uJ) | "
       "memory (uJ) | total (uJ) | net bits annotated | cells annotated | simulation (s) |")
     w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in sorted(runs, key=lambda r: (r["model"], r["image"], r["window"])):
