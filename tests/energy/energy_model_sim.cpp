@@ -96,10 +96,11 @@ class CountingVcd : public VerilatedVcdFile {
   std::vector<long> code_off_, code_w_;   // per decoded code: first flat bit, width
   std::map<std::string, size_t> macro_idx_;
 
+  // inverse of VerilatedVcd::writeCode (bijective base 94, least significant character first)
   static size_t decode(const char* s, size_t n) {
-    size_t v = 0, mul = 1;
-    for (size_t i = 0; i < n; ++i, mul *= 94) v += static_cast<size_t>(s[i] - '!') * mul;
-    return v;
+    size_t q = 0;
+    for (size_t i = n; i-- > 1;) q = q * 94 + static_cast<size_t>(s[i] - '!') + 1;
+    return q * 94 + static_cast<size_t>(s[0] - '!');
   }
   void set_bit(size_t x, uint8_t v) {
     if (value[x] != v) {
