@@ -231,7 +231,9 @@ def selftest(a):
         print(("PASS " if cond else "FAIL ") + msg)
         ok = ok and cond
     check(e["bit_exact"] and e["stats_equal"], "every layer bit-exact; statistics records = the cycle model's")
-    check(abs(e["cycles"] - e["busy_cycles"]) <= 2,
+    # the testbench's busy count runs from the CTRL.start write to busy low (a few cycles of the start
+    # handshake more than the cycles with busy high that are attributed)
+    check(0 <= e["busy_cycles"] - e["cycles"] <= 8,
           f"busy cycles attributed to layers {e['cycles']} vs the run's busy cycles {e['busy_cycles']}")
     for L in e["layers"]:
         if "stats" not in L:
