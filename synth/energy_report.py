@@ -329,7 +329,7 @@ def render_models(m, w):
     w("")
     wtxt = " or ".join(f"{n} windows of {ww:,} cycles" for ww, n in wins if ww) or "every cycle"
     if any(ww == 0 for ww, _ in wins):
-        wtxt += " (runs marked 'every cycle' count all cycles: the check of the sampling below)"
+        wtxt += " (runs marked 'every cycle' count all cycles: not used here)"
     w("**Method.** `tern_energy_model_sim` runs one test image of the model's data set (Fashion-MNIST or MNIST "
       "test split, image index in the tables) on the Verilated gate-level netlist of this build, compiled as "
       "`tern run` compiles it (rle requested, the compiler's automatic per-layer format choice). Activity is "
