@@ -285,6 +285,8 @@ def render(res, doc):
     w("    --netlist build-energy/tests/energy/Venergym/netlist.v --work build-energy/energy/models \\")
     w("    --out build-energy/energy/models.json --models cnn_fmnist_ternary,mlp_fmnist_ternary --images 0")
     w("/usr/bin/python3 synth/energy_report.py --render-only --models-json build-energy/energy/models.json")
+    w("cd build-energy && ctest -R energy.ModelsFlow --output-on-failure   # mlp, 2 x 300-cycle windows: bit-exact, "
+      "cycle attribution, coverage (skipped unless tern_energy_model_sim is built)")
     w("cd build-energy && ctest -L energy --output-on-failure     # energy.ActivityFlow: coverage, zero activity, dense > sparse")
     w("/usr/bin/python3 synth/energy.py run --sim build-energy/tests/energy/tern_energy_sim \\")
     w("    --netlist build-energy/tests/energy/Venergy/netlist.v --work build-energy/energy/run -- --wtype ternary --format rle --sparsity 0.5")
