@@ -422,6 +422,15 @@ def render_models(m, w):
               f"{L['reads'] + L['writes']:,.0f} | {L['total_j'] * 1e9:.1f} | {nz:,} | {per(L['logic_j'])} | "
               f"{per(L['memory_j'])} | {per(L['total_j'])} |")
         w("")
+    import glob
+    done = {r["model"] for r in runs}
+    rest = sorted(os.path.splitext(os.path.basename(x))[0] for x in glob.glob(os.path.join(ppa.ROOT, "models", "*.tnm")))
+    rest = [x for x in rest if x not in done]
+    if rest:
+        w("Not run yet on this build (each fits it by the compiler and cycle model, `tern_ppa_cycles`: 0.57 to "
+          "0.66 M cycles per image, the log2 and AddNet-3 models 2.4 M and 3.4 M; about 10 to 18 min of gate-level "
+          "simulation per 0.6 M cycles on the shared 2-core machine): " + ", ".join(f"`{x}`" for x in rest) + ".")
+        w("")
     val = m.get("validation")
     if val:
         w("### Check of the sampling")
