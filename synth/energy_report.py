@@ -88,6 +88,11 @@ def measure(a):
 def write(a):
     res = measure(a)
     jpath = os.path.splitext(a.doc)[0] + ".json"
+    if a.models_json:
+        res["models"] = json.load(open(a.models_json))
+    elif os.path.exists(jpath) and "models" in json.load(open(jpath)):
+        res["models"] = json.load(open(jpath))["models"]   # the bundled-model runs are kept (energy_models.py)
+    jpath = os.path.splitext(a.doc)[0] + ".json"
     with open(jpath, "w") as f:
         json.dump(res, f, indent=1, sort_keys=True, default=str)
     render(res, a.doc)
@@ -269,29 +274,169 @@ def render(res, doc):
             w(f"| {s['tag']} | `{x['inst']}` ({x['width']} x {x['depth']}) | {x['reads']} | {x['writes']} | "
               f"{x['pj_per_access']:.1f} | {x['energy_j'] * 1e9:.4f} |")
     w("")
-    w("## Energy per inference of the bundled models")
-    w("")
-    w("**Not measured.** The bundled models do not compile for the small gate-level build (BankBytes 256, "
-      "CacheWords 16, MaxConvRow 64: their layers need larger lane banks, weight caches and index tables; the "
-      "smallest build that runs one, `ice40` in docs/ppa.md, needs CacheWords 256 for `mlp_fmnist_ternary`), "
-      "and a gate-level simulation of a build that runs them (default: ~16 mm2 of logic) at ~10^5 to 10^6 "
-      "cycles per image was not attempted here. The per-mode figures above are measured on synthetic layers "
-      "of the small build.")
-    w("")
+    render_models(res.get("models"), w)
     w("## Commands")
     w("")
     w("```sh")
     w("make -C synth energy          # builds tern_energy_sim (build-energy/), runs this report -> docs/energy.{md,json}")
+    w("# bundled models: the models build (tern_energy_model_sim), sampled gate-level runs, then the report")
+    w("cmake --build build-energy -j 2 --target tern_energy_model_sim")
+    w("/usr/bin/python3 synth/energy_models.py --sim build-energy/tests/energy/tern_energy_model_sim \\")
+    w("    --netlist build-energy/tests/energy/Venergym/netlist.v --work build-energy/energy/models \\")
+    w("    --out build-energy/energy/models.json --models cnn_fmnist_ternary,mlp_fmnist_ternary --images 0")
+    w("/usr/bin/python3 synth/energy_report.py --render-only --models-json build-energy/energy/models.json")
+    w("cd build-energy && ctest -R energy.ModelsFlow --output-on-failure   # mlp, 2 x 300-cycle windows: bit-exact, "
+      "cycle attribution, coverage (skipped unless tern_energy_model_sim is built)")
     w("cd build-energy && ctest -L energy --output-on-failure     # energy.ActivityFlow: coverage, zero activity, dense > sparse")
     w("/usr/bin/python3 synth/energy.py run --sim build-energy/tests/energy/tern_energy_sim \\")
     w("    --netlist build-energy/tests/energy/Venergy/netlist.v --work build-energy/energy/run -- --wtype ternary --format rle --sparsity 0.5")
     w("```")
     w("")
-    w("Not done yet (issue \"Energy per inference ... and placed-and-routed ASIC results\"): energy per inference "
-      "of the bundled models, qflow place and route (die area, utilisation, wire length, SPEF-based timing and "
+    w("Not done yet (issue \"Energy per inference ... and placed-and-routed ASIC results\"): qflow place and route (die area, utilisation, wire length, SPEF-based timing and "
       "power), energy and post-route Fmax in `tern run`'s spec sheet.")
     with open(doc, "w") as f:
         f.write("\n".join(L) + "\n")
+
+
+def mean(xs):
+    xs = list(xs)
+    return sum(xs) / len(xs) if xs else 0.0
+
+
+def render_models(m, w):
+    """Section: energy per inference of the bundled models (synth/energy_models.py results)."""
+    w("## Energy per inference of the bundled models")
+    w("")
+    if not m or not m.get("runs"):
+        w("**Not measured yet.** The bundled models do not fit the small build above; the models build and its "
+          "flow (synth/energy_models.py, tests/energy/energy_model_sim.cpp) are described in the commands below.")
+        w("")
+        return
+    runs = m["runs"]
+    ck = m["checks"]
+    wins = sorted({(r["window"], r["windows"]) for r in runs})
+    w(f"**Synthesis estimate, no place and route, pin capacitance only** (no wire load, zero-delay activity: no "
+      f"glitches), clock {m['period_ns']:g} ns; SRAM energy is the access model above, not a measurement.")
+    w("")
+    w(f"**Build.** The small build's array (Cols=2 Lanes=2 Pack=8 RqUnits=2, every weight type, format, "
+      f"bit-serial and SYQ) with buffers that fit every bundled model: `{m['build']}` (the compiler's limits at "
+      "this array: cnn `pool1` reads an input band of 14,336 bytes per lane bank, cnn `conv2` has C*R*S = 800 > "
+      "MaxConvRow 256, the AddNet-3 `fc1` filter needs 485 weight-cache words). The memories are black-box SRAM "
+      "macros, so the larger buffers add only address and index width to the logic: this build's netlist has "
+      f"{ck['cells']:,} cells, leakage {ck['leakage_w'] * 1e6:.3f} uW, clock-pin power "
+      f"{ck['clock_w'] * 1e3:.3f} mW ({ck['clock_w'] * m['period_ns'] * 1e3:.2f} pJ per cycle); OpenSTA at "
+      f"activity 0.25 {ck['a25_sta_w']:.6e} W vs the per-instance linear model {ck['a25_linear_w']:.6e} W; zero "
+      f"activity without clock: internal {ck['zero']['internal']:.3e} W, switching {ck['zero']['switching']:.3e} W, "
+      f"leakage {ck['zero']['leakage']:.3e} W.")
+    w("")
+    wtxt = " or ".join(f"{n} windows of {ww:,} cycles" for ww, n in wins if ww) or "every cycle"
+    if any(ww == 0 for ww, _ in wins):
+        wtxt += " (runs marked 'every cycle' count all cycles: not used here)"
+    w("**Method.** `tern_energy_model_sim` runs one test image of the model's data set (Fashion-MNIST or MNIST "
+      "test split, image index in the tables) on the Verilated gate-level netlist of this build, compiled as "
+      "`tern run` compiles it (rle requested, the compiler's automatic per-layer format choice). Activity is "
+      "counted **inside the simulator**: Verilator's VCD output goes to a parser in the same process "
+      "(a `VerilatedVcdFile` subclass; no VCD is stored), which counts per net bit the toggles between "
+      "consecutive sampled cycles, per layer. Whole inferences are 0.5 to 0.7 million cycles at this array size; "
+      "the gate-level model runs ~3,700 cycles/s without tracing but ~120 cycles/s with every cycle traced and "
+      f"counted (about 70 min per image), so each layer is **sampled**: {wtxt}, spread evenly over the layer (starting at offsets k x cycles / "
+      "windows, from the cycle model, whose statistics records the RTL's match); a layer no longer than "
+      "the windows together is sampled on every cycle. A toggle is counted only between two consecutive sampled "
+      "cycles. Every busy cycle is attributed to its layer (a layer ends with the write of the last word of its "
+      "statistics record at the memory port; `end` = the end descriptor after the last layer), so the cycle "
+      "counts are exact, and each layer's energy is **extrapolated** from its samples:")
+    w("")
+    w("    logic_L  = (leakage + clock-pin power) x N_L x T  +  (N_L / P_L) x sum_cells e_i x toggles_L(output of i)")
+    w("    memory_L = (N_L / S_L) x sum_macros (reads_L + writes_L) x E_access(macro)")
+    w("")
+    w("with N_L the layer's cycles, P_L its counted cycle pairs, S_L its sampled cycles, e_i the OpenSTA energy per "
+      "output transition of cell i (as above), and the SRAM reads / writes counted at the macro models' `re_i` / "
+      "`we_i` in the sampled cycles. Energy per inference = the sum over the layers. Every run's layer outputs "
+      "are checked bit-exact against the functional model and the reference network, and its per-layer statistics "
+      "records against the cycle model's (a failing run gives no figure).")
+    w("")
+    # per model (mean over its images)
+    # per model and image the run with the most sampled cycles (an every-cycle run when there is one)
+    best = {}
+    for r in runs:
+        k = (r["model"], r["image"])
+        if k not in best or r["samples"] > best[k]["samples"]:
+            best[k] = r
+    by = {}
+    for (name, _), r in sorted(best.items()):
+        by.setdefault(name, []).append(r)
+    w("### Per model (mean over the images run)")
+    w("")
+    w("Per image the run with the most sampled cycles (an every-cycle run where there is one).")
+    w("")
+    w("Logic = leakage + clock-pin power (every cycle: the netlist has no clock gating) + transitions; at this "
+      "array size the clock term is the largest, so energy per inference follows the cycle count.")
+    w("")
+    w("| model | data set | images | cycles per image | sampled cycles | logic (uJ) | of which clock (uJ) | "
+      "of which transitions (uJ) | memory, SRAM model (uJ) | total per image (uJ) | nz MACs | total per nz MAC (pJ) | "
+      "logic per nz MAC (pJ) |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, rs in sorted(by.items()):
+        cyc, lj, dj, mj, tj = (mean(r[k] for r in rs) for k in ("cycles", "logic_j", "dynamic_j", "memory_j", "total_j"))
+        nz = mean(r["nz_macs"] for r in rs)
+        smp = mean(r["samples"] for r in rs)
+        cj = mean(r["clock_j"] for r in rs)
+        w(f"| {name} | {rs[0]['dataset']} | {len(rs)} | {cyc:,.0f} | {smp:,.0f} ({smp / cyc:.1%}) | {lj * 1e6:.3f} | "
+          f"{cj * 1e6:.3f} | "
+          f"{dj * 1e6:.3f} | {mj * 1e6:.3f} | **{tj * 1e6:.3f}** | {nz:,.0f} | {tj / nz * 1e12:.1f} | "
+          f"{lj / nz * 1e12:.1f} |")
+    w("")
+    w("### Per run")
+    w("")
+    w("| model | image | label | predicted | bit-exact | statistics = cycle model | sampling | cycles | logic (uJ) | "
+      "memory (uJ) | total (uJ) | net bits annotated | cells annotated | simulation (s) |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in sorted(runs, key=lambda r: (r["model"], r["image"], r["window"])):
+        cv = r["coverage"]
+        w(f"| {r['model']} | {r['image']} | {r['label']} | {r['predicted']} | {'yes' if r['bit_exact'] else 'NO'} | "
+          f"{'yes' if r['stats_equal'] else 'NO'} | "
+          f"{(str(r['windows']) + ' x ' + format(r['window'], ',')) if r['window'] else 'every cycle'} | {r['cycles']:,} | {r['logic_j'] * 1e6:.3f} | "
+          f"{r['memory_j'] * 1e6:.3f} | {r['total_j'] * 1e6:.3f} | {cv['annotated_bits']:,} / {cv['net_bits']:,} | "
+          f"{cv['cells_annotated']:,} / {cv['cells']:,} | {r['sim_seconds']:.0f} |")
+    w("")
+    w("### Per layer")
+    w("")
+    w("The first image of each model in the table above. Transitions per cycle = the sampled "
+      "activity-dependent energy per cycle (the figure extrapolated); logic = leakage + clock + transitions.")
+    w("")
+    for name, rs in sorted(by.items()):
+        r = rs[0]
+        samp = f"{r['windows']} x {r['window']:,}-cycle windows per layer" if r["window"] else "every cycle counted"
+        w(f"**{name}** (image {r['image']}, {samp}):")
+        w("")
+        w("| layer | type | format | cycles | sampled | transitions per cycle (pJ) | logic (nJ) | memory (nJ) | "
+          "SRAM accesses | total (nJ) | nz MACs | logic per nz MAC (pJ) | memory per nz MAC (pJ) | total per nz MAC (pJ) |")
+        w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for L in r["layers"]:
+            op = {1: "conv", 2: "fc", 3: "maxpool"}.get(L.get("op"), "end")
+            typ = f"{op} {L.get('wtype', '')}".strip()
+            nz = L.get("nz_macs", 0)
+            per = (lambda x: f"{x / nz * 1e12:.1f}" if nz else "-")
+            w(f"| {L['name']} | {typ} | {L.get('format', '-') if nz else '-'} | {L['cycles']:,} | {L['samples']:,} | "
+              f"{L['dynamic_per_cycle_j'] * 1e12:.1f} | {L['logic_j'] * 1e9:.1f} | {L['memory_j'] * 1e9:.1f} | "
+              f"{L['reads'] + L['writes']:,.0f} | {L['total_j'] * 1e9:.1f} | {nz:,} | {per(L['logic_j'])} | "
+              f"{per(L['memory_j'])} | {per(L['total_j'])} |")
+        w("")
+    import glob
+    done = {r["model"] for r in runs}
+    rest = sorted(os.path.splitext(os.path.basename(x))[0] for x in glob.glob(os.path.join(ppa.ROOT, "models", "*.tnm")))
+    rest = [x for x in rest if x not in done]
+    if rest:
+        w("Not run yet on this build (each fits it by the compiler and cycle model, `tern_ppa_cycles`: 0.57 to "
+          "0.66 M cycles per image, the log2 and AddNet-3 models 2.4 M and 3.4 M; about 10 to 18 min of gate-level "
+          "simulation per 0.6 M cycles on the shared 2-core machine): " + ", ".join(f"`{x}`" for x in rest) + ".")
+        w("")
+    val = m.get("validation")
+    if val:
+        w("### Check of the sampling")
+        w("")
+        w(val["text"])
+        w("")
 
 
 def main():
@@ -301,9 +446,17 @@ def main():
     ap.add_argument("--work")
     ap.add_argument("--doc", default=os.path.join(ppa.ROOT, "docs", "energy.md"))
     ap.add_argument("--render-only", action="store_true", help="re-render the Markdown from the JSON beside it")
+    ap.add_argument("--models-json", help="results of synth/energy_models.py (bundled models on the models build): "
+                    "stored in docs/energy.json under 'models' and rendered")
     a = ap.parse_args()
     if a.render_only:
-        render(json.load(open(os.path.splitext(a.doc)[0] + ".json")), a.doc)
+        jpath = os.path.splitext(a.doc)[0] + ".json"
+        res = json.load(open(jpath))
+        if a.models_json:
+            res["models"] = json.load(open(a.models_json))
+            with open(jpath, "w") as f:
+                json.dump(res, f, indent=1, sort_keys=True, default=str)
+        render(res, a.doc)
         return
     if not (a.sim and a.netlist and a.work):
         ap.error("--sim, --netlist and --work are required (unless --render-only)")
