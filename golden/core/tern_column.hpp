@@ -1,8 +1,8 @@
 // C++ twin of rtl/core/tern_column.sv (one column of the engine v2 array): the feeder (golden/core/tern_feed),
 // the five decompressors behind tern_dec_mux (golden/decomp_model) and the packed dense reader
-// (golden/decomp/tern_decomp_dense8), the row sequencer (golden/core/tern_colseq), weight decode, index table,
-// the S1..S5 entry pipeline, the Lanes activation banks and MAC lanes (golden/core/tern_pe), the errors and the
-// statistics class; every output, one call per clock edge. The cycle model runs it without its datapath
+// (golden/decomp/tern_decomp_dense8), the row sequencer (golden/core/tern_colseq), weight decode, the row
+// checks and errors, the statistics class, and the entry pipeline with banks and lanes
+// (golden/core/tern_col_lanes); every output, one call per clock edge. The cycle model runs it without its datapath
 // (Datapath::kTiming: no table, banks or lanes, which never change the timing); tests/core/test_column.cpp
 // checks the full twin in lockstep with the RTL.
 #pragma once
@@ -12,9 +12,9 @@
 #include <memory>
 #include <vector>
 
+#include "golden/core/tern_col_lanes.hpp"
 #include "golden/core/tern_colseq.hpp"
 #include "golden/core/tern_feed.hpp"
-#include "golden/core/tern_pe.hpp"
 #include "golden/decomp/tern_decomp_dense8.hpp"
 #include "golden/decomp_model.hpp"
 
@@ -82,7 +82,7 @@ WDecode wdecode(int wtype, uint32_t code);
 
 class ColumnModel {
  public:
-  enum class Datapath { kFull, kTiming };
+  using Datapath = ColLanesModel::Datapath;
   // Throws std::invalid_argument for parameters the RTL rejects.
   ColumnModel(const ColumnParams& p, const FormatParams& fp, Datapath dp = Datapath::kFull);
   void reset();                              // rst_ni low for a cycle
@@ -95,11 +95,8 @@ class ColumnModel {
  private:
   struct Comb;
   Comb comb(const ColumnIn& in) const;
-  void tick_datapath(const ColumnIn& in, const Comb& c);
 
   ColumnParams p_;
-  Datapath dp_;
-  int ba_, ow_;  // bank word address bits incl. side; byte-offset bits within a side
   FeedModel feed_;
   std::vector<DecompModel> dec_;  // one per format of the build (index = format code), empty if absent
   std::vector<bool> has_fmt_;
@@ -109,26 +106,7 @@ class ColumnModel {
   bool row_first_ = true;
   uint32_t nz_ = 0;
   int err_ = 0;
-  // index table, activation banks (2 sides x BankBytes per lane), their read registers
-  std::vector<uint64_t> tab_;
-  uint64_t tab_rdata_ = 0;
-  std::vector<std::vector<uint64_t>> bank_;
-  std::vector<uint64_t> rdata_;
-  // entry pipeline
-  // entry pipeline: tokens (valid, group end) of S1..S4 and the done pulse; the data registers of S1..S3
-  std::array<bool, 4> v_{}, lastg_{};
-  bool done_grp_ = false;
-  struct Stage {
-    bool first = false, shift = false, neg = false, par = false, empty = false, wnz = false, ok = false;
-    int bit = 0, bsel = 0;
-    uint32_t code = 0, pc = 0, k = 0;
-    int32_t wval = 0, weff = 0;
-    int64_t base = 0, ix0 = 0, rb = 0, vrow = 0;
-    uint64_t word = 0;
-  };
-  Stage s1_, s2_, s3_;
-  std::vector<bool> s3_rowok_;
-  std::vector<PeModel> pe_;
+  ColLanesModel lanes_;
 };
 
 }  // namespace tern

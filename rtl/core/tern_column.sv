@@ -1,9 +1,10 @@
 // One column of the engine v2 array: runs one filter per pass on Lanes output pixels (one per row band)
-// of the same image. Weight cache and feeder -> decompressor (the layer's format, or the packed dense
-// reader) -> index table -> address and validity -> the column's copy of the activation banks (one
-// RAM per lane) -> Lanes MAC lanes (tern_pe).
+// of the same image. Weight cache and feeder (tern_feed) -> decompressor (the layer's format, or the
+// packed dense reader) with its row sequencer (tern_colseq) -> weight decode and the row checks (D stage,
+// here) -> tern_col_lanes: index table, address and validity, the column's copy of the activation banks
+// (one RAM per lane), Lanes MAC lanes (tern_pe).
 //
-// Contract: see tern_colseq (which replay starts when) and tern_feed (cache). Entries never stall:
+// Contract: see tern_colseq (which replay starts when), tern_feed (cache) and tern_col_lanes (S1..S5). Entries never stall:
 // the decompressor's ready is 1 while RUN. Pipeline of an entry handed over in cycle D:
 //   D   decompressor handshake; index-table read (conv); weight decode
 //   S1  table data -> byte address (group base + tap offset), column validity, band row v = rb + r,
@@ -190,14 +191,6 @@ module tern_column #(
     else if (dc_fire) nz_q <= nz_q + 16'(nz_e);
   end
 
-  logic            tab_re;
-  logic [TabW-1:0] tab_rdata;
-  assign tab_re = dc_fire && !fc_i;
-  tern_ram_1r1w #(.Width(TabW), .Depth(MaxConvRow)) i_tab (
-    .clk_i, .we_i(tab_we_i), .waddr_i(tab_waddr_i), .wdata_i(tab_wdata_i),
-    .re_i(tab_re), .raddr_i(KW'(dc_index)), .rdata_o(tab_rdata)
-  );
-
   // errors
   logic [7:0] err_d;
   always_comb begin
@@ -215,151 +208,27 @@ module tern_column #(
   assign err_code_o = (err_q != '0) ? err_q : err_d;
   assign err_o      = err_code_o != '0;
 
-  // ------------------------------------------------------------------ S1
-  logic               s1_v, s1_first, s1_shift, s1_neg, s1_par, s1_lastg, s1_empty, s1_wnz;
-  logic [2:0]         s1_bit;
-  logic [7:0]         s1_code;
-  logic [15:0]        s1_pc, s1_k;
-  logic [11:0]        s1_wval;
-  logic signed [31:0] s1_base;
-  logic signed [17:0] s1_ix0, s1_rb;
-  always_ff @(posedge clk_i) begin
-    s1_v <= run_i && dc_fire;
-    if (dc_fire) begin
-      s1_first <= cur_first && row_first_q;
-      s1_shift <= !cur_first && row_first_q;
-      s1_neg   <= cur_neg;
-      s1_par   <= cur_par;
-      s1_lastg <= dc_last && cur_lastpl;
-      s1_empty <= dc_empty;
-      s1_bit   <= 3'(act_bits_i - 4'd1 - cur_plane);
-      s1_code  <= dm_code;
-      s1_pc    <= pk_codes;
-      s1_wval  <= wval;
-      s1_wnz   <= wnz;
-      s1_k     <= dc_index;
-      s1_base  <= cur_base;
-      s1_ix0   <= cur_ix0;
-      s1_rb    <= cur_rb;
-    end
-  end
-
-  logic [OW-1:0]      t_off;
-  logic [2:0]         t_r, t_s;
-  logic [5:0]         t_rs;
-  logic signed [31:0] s1_addr;
-  logic signed [17:0] s1_ix, s1_v_row;
-  logic               s1_ok;
-  logic [20:0]        s1_weff;
-  logic [15:0]        fc_x, fc_c;
-  always_comb begin
-    {t_off, t_r, t_s, t_rs} = tab_rdata;
-    fc_x = (s1_k >> lpix_i) & ((16'd1 << (lrow_i - lpix_i)) - 16'd1);
-    fc_c = s1_k & ((16'd1 << lpix_i) - 16'd1);
-    if (fc_i) begin
-      s1_addr  = 32'(s1_k);
-      s1_ix    = 18'(fc_x);
-      s1_v_row = '0;
-      s1_ok    = !s1_empty && fc_x < in_w_i && fc_c < in_c_i;
-    end else begin
-      s1_addr  = s1_base + 32'(t_off);
-      s1_ix    = s1_ix0 + 18'(t_s);
-      s1_v_row = s1_rb + 18'(t_r);
-      s1_ok    = !s1_empty && s1_ix >= 0 && s1_ix < $signed({2'b00, in_w_i});
-    end
-  end
-  if (Syq) begin : gen_syq
-    logic [8:0] q;
-    logic [5:0] rs;
-    assign rs      = fc_i ? 6'd0 : t_rs;  // an fc row is one kernel position
-    assign q       = syq_i ? {1'b0, syq_q_i[rs*8+:8]} : 9'd1;
-    assign s1_weff = 21'($signed(s1_wval) * $signed(q));
-  end else begin : gen_no_syq
-    assign s1_weff = 21'($signed(s1_wval));
-  end
-
-  // ------------------------------------------------------------------ S2: bank read, lane windows
-  logic               s2_v, s2_first, s2_shift, s2_neg, s2_par, s2_lastg, s2_ok, s2_wnz;
-  logic [2:0]         s2_bit, s2_bsel;
-  logic [7:0]         s2_code;
-  logic [15:0]        s2_pc;
-  logic [20:0]        s2_weff;
-  logic [BA-2:0]      s2_word;
-  logic signed [17:0] s2_vrow;
-  always_ff @(posedge clk_i) begin
-    s2_v <= run_i && s1_v;
-    if (s1_v) begin
-      {s2_first, s2_shift, s2_neg, s2_par, s2_lastg} <= {s1_first, s1_shift, s1_neg, s1_par, s1_lastg};
-      s2_ok   <= s1_ok;
-      s2_wnz  <= s1_wnz && !s1_empty;
-      s2_bit  <= s1_bit;
-      s2_code <= s1_code;
-      s2_pc   <= s1_pc;
-      s2_weff <= s1_weff;
-      s2_word <= (BA-1)'(s1_addr >>> 3);
-      s2_bsel <= s1_addr[2:0];
-      s2_vrow <= s1_v_row;
-    end
-  end
-
-  logic          re;
-  logic [BA-1:0] raddr;
-  assign re    = pool_re_i || s2_v;
-  assign raddr = pool_re_i ? pool_raddr_i : {side_i, s2_word};
-
-  logic [Lanes-1:0] rowok;
-  for (genvar l = 0; l < Lanes; l++) begin : gen_bank
-    tern_ram_be #(.Width(64), .Depth(2 * BankBytes / 8)) i_bank (
-      .clk_i, .we_i(bwe_i[l]), .waddr_i(bwaddr_i[l*BA+:BA]), .wdata_i(bwdata_i), .wbe_i(bwbe_i),
-      .re_i(re), .raddr_i(raddr), .rdata_o(rdata_o[l*64+:64])
-    );
-    assign rowok[l] = fc_i ? (l == 0) : (s2_vrow >= $signed(win_lo_i[l*18+:18]) &&
-                                         s2_vrow < $signed(win_hi_i[l*18+:18]));
-  end
-
-  // ------------------------------------------------------------------ S3: lanes
-  logic               s3_v, s3_first, s3_shift, s3_neg, s3_par, s3_lastg, s3_ok, s3_wnz;
-  logic [2:0]         s3_bit, s3_bsel;
-  logic [7:0]         s3_code;
-  logic [15:0]        s3_pc;
-  logic [20:0]        s3_weff;
-  logic [Lanes-1:0]   s3_rowok;
-  logic               s4_v, s4_lastg;
-  always_ff @(posedge clk_i) begin
-    s3_v <= run_i && s2_v;
-    if (s2_v) begin
-      {s3_first, s3_shift, s3_neg, s3_par, s3_lastg} <= {s2_first, s2_shift, s2_neg, s2_par, s2_lastg};
-      {s3_ok, s3_wnz, s3_bit, s3_bsel, s3_code, s3_pc, s3_weff} <=
-          {s2_ok, s2_wnz, s2_bit, s2_bsel, s2_code, s2_pc, s2_weff};
-      s3_rowok <= rowok;
-    end
-    s4_v     <= run_i && s3_v;
-    s4_lastg <= s3_lastg;
-    done_grp <= run_i && s4_v && s4_lastg;
-  end
-
-  for (genvar l = 0; l < Lanes; l++) begin : gen_lane
-    tern_pe #(
-      .MacTypes(MacTypes), .BitSerial(BitSerial), .Syq(Syq), .Pack(Pack), .AccBits(AccBits)
-    ) i_pe (
-      .clk_i, .bitserial_i, .syq_i, .xnor_i, .act_signed_i, .pack_i, .wtype_i,
-      .en_i(s3_v), .first_i(s3_first), .shift_i(s3_shift), .neg_i(s3_neg), .plane_i(s3_bit),
-      .par_i(s3_par), .code_i(s3_code), .wval_i(s3_weff), .wnz_i(s3_wnz), .pcodes_i(s3_pc),
-      .act_i(rdata_o[l*64+:64]), .bsel_i(s3_bsel), .ok_i(s3_ok && s3_rowok[l]),
-      .dpar_i, .acc_o(acc_o[l*AccBits+:AccBits])
-    );
-  end
+  // ------------------------------------------------------------------ S1..S5: tern_col_lanes
+  tern_col_lanes #(
+    .Lanes(Lanes), .Pack(Pack), .BankBytes(BankBytes), .MaxConvRow(MaxConvRow), .AccBits(AccBits),
+    .MacTypes(MacTypes), .BitSerial(BitSerial), .Syq(Syq)
+  ) i_lanes (
+    .clk_i, .rst_ni, .run_i, .wtype_i, .act_signed_i, .xnor_i, .bitserial_i, .syq_i, .pack_i, .fc_i,
+    .side_i, .in_c_i, .in_w_i, .lpix_i, .lrow_i, .win_lo_i, .win_hi_i, .syq_q_i, .tab_we_i, .tab_waddr_i,
+    .tab_wdata_i, .ent_valid_i(dc_fire), .ent_first_i(cur_first && row_first_q),
+    .ent_shift_i(!cur_first && row_first_q), .ent_neg_i(cur_neg), .ent_par_i(cur_par),
+    .ent_lastg_i(dc_last && cur_lastpl), .ent_empty_i(dc_empty),
+    .ent_bit_i(3'(act_bits_i - 4'd1 - cur_plane)), .ent_code_i(dm_code), .ent_pcodes_i(pk_codes),
+    .ent_wval_i(wval), .ent_wnz_i(wnz), .ent_k_i(dc_index), .ent_base_i(cur_base), .ent_ix0_i(cur_ix0),
+    .ent_rb_i(cur_rb), .bwe_i, .bwaddr_i, .bwdata_i, .bwbe_i, .pool_re_i, .pool_raddr_i, .rdata_o, .dpar_i,
+    .acc_o, .done_grp_o(done_grp)
+  );
 
   assign codes_o = (dc_fire && !dc_empty) ? (pack_i ? 4'd8 : 4'd1) : 4'd0;
 `ifndef SYNTHESIS
   import "DPI-C" function void tern_sva_fail(input string name);
   a_entry_in_row: assert property (@(posedge clk_i) disable iff (!rst_ni)
     dc_fire && !dc_empty && run_i |-> 17'(dc_index) < row_len_i) else tern_sva_fail($sformatf("%m"));
-  a_no_pool_in_run: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !(pool_re_i && s2_v)) else tern_sva_fail($sformatf("%m"));
-  a_act_read_in_band: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    s1_v && s1_ok && run_i |-> s1_addr >= 0 && s1_addr < 32'(BankBytes))
-    else tern_sva_fail($sformatf("%m"));
 `endif
 endmodule : tern_column
 
