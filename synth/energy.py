@@ -199,6 +199,19 @@ def write_sta_netlist(src, dst, widths):
 # VCD: toggles and cycles high per bit, per layer
 
 
+
+def index_bits(index, name, rng, flat):
+    """Maps each bit of VCD variable `name` (declared range `rng` like "[7:0]", or None for a scalar) to its
+    flat net-bit number from `flat` (the variable's bits, most significant first as Verilator lists them)."""
+    if rng:
+        hi, _, lo = rng[1:-1].partition(":")
+        hi, lo = int(hi), int(lo or hi)
+        step = -1 if hi >= lo else 1
+        for k, b in enumerate(range(hi, lo + step, step)):
+            index[(name, b)] = flat[k]
+    else:
+        index[(name, None)] = flat[0]
+
 def parse_vcd(path, samples, layer_nets=LAYER_NETS):
     """One sample per cycle (tern_energy_sim: time = 10 x sample; Verilator writes only the samples with
     changes, so `samples`, the number dumped, closes the window). Returns dict(samples, index: (name, bit) -> flat index,
@@ -228,14 +241,7 @@ def parse_vcd(path, samples, layer_nets=LAYER_NETS):
                 flat = list(range(nflat, nflat + width))
                 nflat += width
                 ids[code] = flat
-            if rng:
-                hi, _, lo = rng[1:-1].partition(":")
-                hi, lo = int(hi), int(lo or hi)
-                step = -1 if hi >= lo else 1
-                for k, b in enumerate(range(hi, lo + step, step)):
-                    index[(name, b)] = flat[k]
-            else:
-                index[(name, None)] = flat[0]
+            index_bits(index, name, rng, flat)
         elif t[0] == "$enddefinitions":
             break
     value = [0] * nflat

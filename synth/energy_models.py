@@ -59,14 +59,7 @@ def parse_header(path):
             if len(scope) != len(energy.SCOPE) + 1 or tuple(scope[1:]) != energy.SCOPE:
                 continue
             rng = t[5] if len(t) > 6 and t[5].startswith("[") else None
-            if rng:
-                hi, _, lo = rng[1:-1].partition(":")
-                hi, lo = int(hi), int(lo or hi)
-                step = -1 if hi >= lo else 1
-                for k, b in enumerate(range(hi, lo + step, step)):
-                    index[(name, b)] = flat[k]
-            else:
-                index[(name, None)] = flat[0]
+            energy.index_bits(index, name, rng, flat)
         elif t[0] == "$enddefinitions":
             break
     return index, nflat
