@@ -65,6 +65,25 @@ class Emitter:
         return "\n".join(self.lines) + "\n"
 
 
+
+def window_taps(o, s, counter, cbits, n_out, taps, size, assign):
+    """An always_comb block giving, for each of `taps` window taps, the input index of output position
+    `counter` (0..n_out-1, stride s.stride, padding s.pad, input extent `size`) through
+    assign(tap, index, inside): position 0 as the defaults, the others in a case on the counter."""
+    def line(pos):
+        return " ".join(assign(t, pos * s.stride - s.pad + t, 0 <= pos * s.stride - s.pad + t < size)
+                        for t in range(taps))
+    o("  always_comb begin")
+    for t in range(taps):
+        o("    " + assign(t, -s.pad + t, 0 <= -s.pad + t < size))
+    if n_out > 1:
+        o(f"    unique case ({counter})")
+        for pos in range(n_out):
+            o(f"      {lit(cbits, pos)}: begin " + line(pos) + " end")
+        o("      default: ;")
+        o("    endcase")
+    o("  end")
+
 def _window_control(o, s, mod):
     """Line buffer, input/output counters and the window taps (shared by mvau and pool stages)."""
     fr, ny, nx = tables(s)
@@ -137,39 +156,11 @@ def _window_control(o, s, mod):
     for c in range(s.S):
         o(f"  logic [{ab - 1}:0] col_{c};")
         o(f"  logic col_ok_{c};")
-    o("  always_comb begin")
-    for r in range(s.R):
-        iy = -s.pad + r
-        o(f"    row_rel_{r} = {lit(sb, iy % s.NB if 0 <= iy < s.H else 0)}; "
-          f"row_ok_{r} = 1'b{1 if 0 <= iy < s.H else 0};")
-    if s.E > 1:
-        o("    unique case (oy_q)")
-        for oy in range(s.E):
-            parts = []
-            for r in range(s.R):
-                iy = oy * s.stride - s.pad + r
-                ok = 0 <= iy < s.H
-                parts.append(f"row_rel_{r} = {lit(sb, iy % s.NB if ok else 0)}; row_ok_{r} = 1'b{int(ok)};")
-            o(f"      {lit(oyb, oy)}: begin " + " ".join(parts) + " end")
-        o("      default: ;")
-        o("    endcase")
-    o("  end")
-    o("  always_comb begin")
-    for c in range(s.S):
-        ix = -s.pad + c
-        o(f"    col_{c} = {lit(ab, ix if 0 <= ix < s.W else 0)}; col_ok_{c} = 1'b{1 if 0 <= ix < s.W else 0};")
-    if s.F > 1:
-        o("    unique case (ox_q)")
-        for ox in range(s.F):
-            parts = []
-            for c in range(s.S):
-                ix = ox * s.stride - s.pad + c
-                ok = 0 <= ix < s.W
-                parts.append(f"col_{c} = {lit(ab, ix if ok else 0)}; col_ok_{c} = 1'b{int(ok)};")
-            o(f"      {lit(oxb, ox)}: begin " + " ".join(parts) + " end")
-        o("      default: ;")
-        o("    endcase")
-    o("  end")
+    # window rows (slot in the line buffer) and columns of each output row / column, tap by tap
+    window_taps(o, s, "oy_q", oyb, s.E, s.R, s.H, lambda r, iy, ok: (
+        f"row_rel_{r} = {lit(sb, iy % s.NB if ok else 0)}; row_ok_{r} = 1'b{int(ok)};"))
+    window_taps(o, s, "ox_q", oxb, s.F, s.S, s.W, lambda c, ix, ok: (
+        f"col_{c} = {lit(ab, ix if ok else 0)}; col_ok_{c} = 1'b{int(ok)};"))
     o(f"  logic [{s.K * s.iw - 1}:0] win;   // tap k = (r*S + s)*C + c at [k*{s.iw} +: {s.iw}]")
     o(f"  logic [{s.R * s.S - 1}:0] win_pix_ok;  // the pixel of tap (r, s) lies inside the input (else: padding)")
     for r in range(s.R):
