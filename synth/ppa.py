@@ -60,7 +60,7 @@ CONFIGS = {
     # The iCE40 build: the whole tern_top placed and routed on an HX8K (docs/ppa.md "iCE40 build"): 2 lanes
     # x Pack 8 = 16 ternary MAC slots, int8 for a model's first and last layers, dense and RLE streams.
     "ice40": dict(Cols=1, Lanes=2, Pack=8, BankBytes=1024, CacheWords=256, MaxConvRow=64, AccBits=24,
-                  MacTypes=0x03, Formats=0x03, BitSerial=0, Syq=0, Stats=0, RqUnits=1),
+                  MacTypes=0x03, Formats=0x03, BitSerial=0, Syq=0, Stats=0, RqUnits=1, RqSerial=1),
 }
 
 # iCE40 device used for place and route, and the capacities of both iCE40 parts for the fit check.

@@ -176,7 +176,7 @@ def ice40_build_section(out, r):
          f"`ice40` ({params_str(p)}): {p['Cols']} column x {p['Lanes']} lanes x Pack {p['Pack']} = {slots} ternary MAC "
          "slots (8 packed ternary codes per lane per cycle on dense rows), the int8 multiplier for a model's first "
          "and last layers, dense and RLE streams, no bit-serial datapath, no SYQ, no statistics record, one "
-         "requantiser, buffers just large enough for `models/mlp_fmnist_ternary.tnm` (the compiler's limits: "
+         "serial requantiser (`RqSerial`: 24 cycles per output, a third of `tern_requant`'s LUTs), buffers just large enough for `models/mlp_fmnist_ternary.tnm` (the compiler's limits: "
          "fc1's int8 rows need CacheWords 256; the bundled CNNs need larger lane banks: with BankBytes 1024 or 2048 "
          "the compiler stops at \"layer 1 'pool1': input band of 14336 bytes (7 output rows per lane) exceeds the "
          "lane bank\").", ""]
@@ -194,17 +194,19 @@ def ice40_build_section(out, r):
                      f"{c['bram']} SB_RAM40_4K, **{r['fmax_mhz']} MHz** (nextpnr-ice40).")
         else:
             L.append(f"**Does not fit** the HX8K, the largest iCE40 nextpnr supports: {r.get('reason')}. The whole "
-                     f"design needs {c['lut'] / cap['lut']:.1f}x the HX8K's LUT4s (and {c['bram']} block RAMs where the "
-                     f"memories need at least {r.get('bram_min')}: Yosys also maps the writer's wide FIFO `i_ck` to "
-                     f"{fifo_br} block RAMs), "
+                     f"design needs {c['lut'] / cap['lut']:.2f}x the HX8K's LUT4s ({c['bram']} block RAMs where the "
+                     f"memories need at least {r.get('bram_min')}; the writer's chunk FIFO `i_ck` takes {fifo_br}), "
                      "so no iCE40 Fmax exists for it; the table above shows where the LUT4s are. The datapath is "
                      f"not the problem: the column with its 16 MAC slots is {col_share} of the LUTs, and everything "
                      f"outside the column (and the boundary) already needs {fmt_int(rest)} LUT4 "
-                     f"({rest / cap['lut']:.2f}x the HX8K); the "
-                     "requantiser (a 25 x 17-bit product and the threshold/clamp logic, in LUTs: the HX8K has no "
-                     "DSP), the writer, the descriptor check and the sequencer are most of the rest, and no build "
-                     "parameter shrinks them. Fitting an HX8K needs RTL work there (e.g. a serial requantiser, "
-                     "a smaller writer/check for a fixed layer set).")
+                     f"({rest / cap['lut']:.2f}x the HX8K): the descriptor check, the writer, the serial "
+                     "requantiser, the sequencer, the pooling unit and the memory-port arbiter are most of it. "
+                     "Done so far for this build: the serial requantiser (`RqSerial`, replacing the 3-stage "
+                     "`tern_requant`) and a chunk FIFO that keeps only what a raw chunk of `RqUnits` channels "
+                     "needs (`tern_writer` RawCh); measured before both: 13,181 LUT4 and 38 block RAMs, with the "
+                     "serial requantiser alone: 11,551 LUT4 (synth_ice40 runs of 7 December 2026). "
+                     "Fitting an HX8K needs more RTL work in the control blocks (e.g. a writer and check for a "
+                     "narrower address space, a serial band computation).")
         L.append("")
     run = load(out, "ice40-run")
     txt = os.path.join(out, "ice40-run.txt")

@@ -8,6 +8,8 @@ docs/ppa_sweep.md and docs/img/ppa_*.png (gnuplot).
   sweep.py [--out DIR] [--cycles PATH/tern_ppa_cycles] [--points NAME,...] [--flows x7,ice40,asic|none]
            [--report-only] [--list] [launcher options: --launcher local|slurm --jobs N --partition P ...]
   sweep.py --shard NAME --flows ... --out DIR --cycles TOOL     (one build point: what each shard runs)
+  sweep.py --points NAME,... --update [...]   (re-run those points; their records replace the same-named ones
+                                               of the existing docs/ppa_sweep.json, the others are kept as they are)
 
 One shard per build point (scripts/cluster/launch.py; docs/cluster.md): it runs the point's requested flows
 in order (Xilinx 7 first, then iCE40, which uses the Xilinx LUT count to skip builds that cannot fit, then
@@ -129,7 +131,8 @@ def cycles_cmd(tool, b, extra):
     return [tool, "--cols", str(p["Cols"]), "--lanes", str(p["Lanes"]), "--pack", str(p["Pack"]),
             "--mac-types", str(p["MacTypes"]), "--formats", str(p["Formats"]), "--bank-bytes", str(p["BankBytes"]),
             "--cache-words", str(p["CacheWords"]), "--max-conv-row", str(p["MaxConvRow"]),
-            "--acc-bits", str(p["AccBits"]), "--rq-units", str(p["RqUnits"]), "--hw-bitserial", str(p["BitSerial"]),
+            "--acc-bits", str(p["AccBits"]), "--rq-units", str(p["RqUnits"]), "--rq-serial", str(p["RqSerial"]),
+            "--hw-bitserial", str(p["BitSerial"]),
             "--syq", str(p["Syq"]), "--stats", str(p["Stats"])] + extra
 
 
@@ -168,7 +171,7 @@ def record(b, out, cyc):
     r = dict(name=b["name"], kind=b["kind"], cols=p["Cols"], lanes=p["Lanes"], pack=p["Pack"],
              mac_slots=p["Cols"] * p["Lanes"] * p["Pack"], mac_types=mask_names(p["MacTypes"]),
              formats=p["Formats"], bitserial=p["BitSerial"], syq=p["Syq"], stats=p["Stats"], rq_units=p["RqUnits"],
-             bank_bytes=p["BankBytes"], cache_words=p["CacheWords"], max_conv_row=p["MaxConvRow"],
+             rq_serial=p["RqSerial"], bank_bytes=p["BankBytes"], cache_words=p["CacheWords"], max_conv_row=p["MaxConvRow"],
              acc_bits=p["AccBits"], params=p)
     if x7:
         t = x7["total"]
@@ -292,12 +295,17 @@ def shard_of(b, flows, out, tool):
 
 
 def merge(todo, a, wall):
-    """docs/ppa_sweep.json + .md from the cached results."""
+    """docs/ppa_sweep.json + .md from the cached results (--update: into the existing records)."""
     recs = []
     for b in todo:
         have = os.path.exists(os.path.join(a.out, f"cycles-{b['name']}.json"))
         cyc = cycles_of(a.cycles, b, a.out) if have or os.path.exists(a.cycles) else {}
         recs.append(record(b, a.out, cyc))
+    if a.update:
+        fresh = {r["name"]: r for r in recs}
+        old = ppa.load_json(a.json)["records"]
+        missing = [n for n in fresh if n not in {r["name"] for r in old}]
+        recs = [fresh.get(r["name"], r) for r in old] + [fresh[n] for n in missing]
     with open(a.json, "w") as f:
         json.dump(dict(generated_by="make -C synth sweep (synth/sweep.py)", yosys=ppa.yosys_version(),
                        flow_seconds=round(sweep_report.flow_seconds(recs)), model=os.path.relpath(MODEL, ppa.ROOT),
@@ -322,6 +330,8 @@ def main():
     ap.add_argument("--json", default=os.path.join(ppa.ROOT, "docs", "ppa_sweep.json"))
     ap.add_argument("--img", default=os.path.join(ppa.ROOT, "docs", "img"))
     ap.add_argument("--report-only", action="store_true", help="use cached results only (no shards run)")
+    ap.add_argument("--update", action="store_true",
+                    help="merge the --points records into the existing --json (other records kept as they are)")
     ap.add_argument("--list", action="store_true", help="print the shards (key, finished, argv) and exit")
     ap.add_argument("--shard", metavar="NAME", help="run one build point (what each shard of the sweep runs)")
     # a Slurm task runs every flow of one point in turn: hours for the 8x8 and 16x8 builds

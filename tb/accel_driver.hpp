@@ -167,6 +167,7 @@ HwConfig read_config(AccelDriver<V>& drv) {
   hw.cols = static_cast<int>(c4 & 0xff);
   hw.rq_units = static_cast<int>((c4 >> 8) & 0xff);
   hw.pack = static_cast<int>((c4 >> 16) & 0xff);
+  hw.rq_serial = (c4 >> 24) & 1u;
   return hw;
 }
 

@@ -52,7 +52,7 @@ std::optional<nlohmann::json> ppa_summary(const HwConfig& hw, const std::string&
                       num("CacheWords") == hw.cache_words && num("AccBits") == hw.acc_bits &&
                       num("MacTypes") == int64_t{hw.mac_types} && num("Formats") == int64_t{hw.formats} &&
                       num("BitSerial") == int64_t{hw.bitserial} && num("Syq") == int64_t{hw.syq} &&
-                      num("RqUnits") == hw.rq_units;
+                      num("RqUnits") == hw.rq_units && std::max<int64_t>(num("RqSerial"), 0) == int64_t{hw.rq_serial};
     if (!same) {
       why = path + " describes another build";
       return std::nullopt;

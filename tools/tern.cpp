@@ -262,21 +262,25 @@ int cmd_predict(const Options& o, int images) {
   return 0;
 }
 
-// `tern import` / `tern export`: the ONNX side is Python (scripts/import/tern_onnx.py, python3-onnx).
-int cmd_onnx(const std::string& sub, const std::vector<std::string>& args) {
+// The subcommands whose tools are Python (run from this tree, or TERN_ROOT): `tern import` / `tern export`
+// (scripts/import/tern_onnx.py, python3-onnx) and `tern harden` (scripts/harden/harden.py, docs/harden.md).
+// `pre` are the script's leading arguments (its own subcommand), `args` the user's.
+int cmd_python(const std::string& sub, const std::string& script_rel, const std::vector<std::string>& pre,
+               const std::vector<std::string>& args, const char* hint) {
   const char* root = std::getenv("TERN_ROOT");
-  const std::string script = std::string(root ? root : TERN_SOURCE_DIR) + "/scripts/import/tern_onnx.py";
+  const std::string script = std::string(root ? root : TERN_SOURCE_DIR) + "/" + script_rel;
   const char* py = std::getenv("TERN_PYTHON");
   const std::string python = py ? py : "/usr/bin/python3";
-  std::vector<std::string> argv_s = {python, script, sub};
+  std::vector<std::string> argv_s = {python, script};
+  argv_s.insert(argv_s.end(), pre.begin(), pre.end());
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
   std::cout.flush();
   execv(python.c_str(), argv.data());
-  std::cerr << "tern " << sub << ": cannot run " << python << " " << script << ": " << std::strerror(errno)
-            << " (install python3-onnx: scripts/setup onnx)\n";
+  std::cerr << "tern " << sub << ": cannot run " << python << " " << script << ": " << std::strerror(errno) << hint
+            << "\n";
   return 2;
 }
 
@@ -394,14 +398,21 @@ int main(int argc, char** argv) {
                                  "ONNX/QONNX model -> .tnm: tern import MODEL.onnx -o MODEL.tnm "
                                  "[--data mnist|fashion-mnist] [--input-scale S] (docs/import.md)");
   auto* exp = app.add_subcommand("export", "Tern model -> QONNX: tern export MODEL.tnm -o MODEL.onnx (docs/import.md)");
-  for (auto* c : {imp, exp}) {
+  auto* hard = app.add_subcommand("harden",
+                                  "model -> constant-weight streaming pipeline (SystemVerilog): tern harden "
+                                  "MODEL.tnm -o DIR [--fold L=PE,SIMD ...] [--target-fps N --clock-mhz F] "
+                                  "(docs/harden.md)");
+  for (auto* c : {imp, exp, hard}) {
     c->prefix_command();
     c->set_help_flag();  // --help goes to the Python tool
   }
   CLI11_PARSE(app, argc, argv);
   if (*imp || *exp) {
-    return cmd_onnx(*imp ? "import" : "export", (*imp ? imp : exp)->remaining());
+    const std::string sub = *imp ? "import" : "export";
+    return cmd_python(sub, "scripts/import/tern_onnx.py", {sub}, (*imp ? imp : exp)->remaining(),
+                      " (install python3-onnx: scripts/setup onnx)");
   }
+  if (*hard) return cmd_python("harden", "scripts/harden/harden.py", {}, hard->remaining(), "");
   for (const CLI::Option* f : format_opts) o.format_given = o.format_given || f->count() > 0;
   for (const CLI::Option* f : clock_opts) o.clock_given = o.clock_given || f->count() > 0;
   try {

@@ -149,6 +149,7 @@ int main(int argc, char** argv) {
   app.add_option("--pack", hw.pack, "1 or 8")->capture_default_str();
   app.add_flag("--no-pack", no_pack, "never use packed rows (even where the build and layer allow them)");
   app.add_option("--rq-units", hw.rq_units)->capture_default_str();
+  app.add_option("--rq-serial", hw.rq_serial, "serial requantisers (0/1)")->capture_default_str();
   app.add_option("--formats", hw.formats, "build's format mask")->capture_default_str();
   app.add_option("--acc-bits", hw.acc_bits)->capture_default_str();
   app.add_option("--hw-bitserial", hw_bitserial, "the build has the bit-serial datapath (0/1)")->capture_default_str();

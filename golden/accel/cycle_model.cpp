@@ -218,7 +218,7 @@ PhaseResult simulate_run(const std::vector<uint64_t>& mem, const Descriptor& d, 
   fetch.start(d.wgt_addr, d.M);
   IdealWriter wr(hw, pout, d.store_output, d.out_mode == hw::OutRaw);
   // requantiser pool (golden/core/tern_rq_pool) draining accumulators of zeros: the values do not change the timing
-  RqPoolModel rq(C, hw.lanes, hw.rq_units, hw.acc_bits, kWDepth);
+  RqPoolModel rq(C, hw.lanes, hw.rq_units, hw.acc_bits, kWDepth, hw.rq_serial);
   RqPoolIn rin;
   rin.passes = static_cast<uint16_t>(passes);
   rin.rem = static_cast<uint16_t>(rem);

@@ -41,7 +41,8 @@ std::string HwConfig::describe() const {
   std::ostringstream os;
   os << cols << "x" << lanes << " pack" << pack << " bank" << bank_bytes << " cache" << cache_words << " row"
      << max_conv_row << " acc" << acc_bits << " types0x" << std::hex << mac_types << " fmts0x" << formats << std::dec
-     << (bitserial ? " bitserial" : "") << (syq ? " syq" : "") << (stats ? " stats" : "") << " rq" << rq_units;
+     << (bitserial ? " bitserial" : "") << (syq ? " syq" : "") << (stats ? " stats" : "") << " rq" << rq_units
+     << (rq_serial ? " rqserial" : "");
   return os.str();
 }
 

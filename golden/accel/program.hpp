@@ -26,9 +26,10 @@ struct HwConfig {
   uint32_t mac_types = 0x7f;  // bit t: bit-parallel multiplier for weight type t
   uint32_t formats = 0x1f;    // bit f: decompressor for Format f
   bool bitserial = true;
-  bool syq = true;    // SYQ per-kernel-position scales
-  bool stats = true;  // per-layer statistics record and run counters
-  int rq_units = 4;   // shared requantisers: 1, 2, 4 or 8, dividing cols
+  bool syq = true;         // SYQ per-kernel-position scales
+  bool stats = true;       // per-layer statistics record and run counters
+  int rq_units = 4;        // shared requantisers: 1, 2, 4 or 8, dividing cols
+  bool rq_serial = false;  // serial requantisers (tern_requant_ser): one chunk per 24 cycles, less area
 
   int macs() const { return cols * lanes; }
   std::string describe() const;  // "8x8 pack1 ..." one line

@@ -5,17 +5,31 @@
 
 namespace tern {
 
-RqPoolModel::RqPoolModel(int cols, int lanes, int rq_units, int acc_bits, int wdepth)
-    : cols_(cols), lanes_(lanes), units_(rq_units), chunks_(rq_units > 0 ? cols / rq_units : 0),
-      acc_bits_(acc_bits), wdepth_(wdepth) {
+RqPoolModel::RqPoolModel(int cols, int lanes, int rq_units, int acc_bits, int wdepth, bool serial)
+    : cols_(cols),
+      lanes_(lanes),
+      units_(rq_units),
+      chunks_(rq_units > 0 ? cols / rq_units : 0),
+      acc_bits_(acc_bits),
+      wdepth_(wdepth),
+      serial_(serial) {
   if (rq_units < 1 || rq_units > 8 || (rq_units & (rq_units - 1)) != 0 || cols < 1 || cols > 32 ||
       cols % rq_units != 0 || lanes < 1) {
     throw std::invalid_argument("RqPoolModel: RqUnits must be 1, 2, 4 or 8 and divide Cols (<= 32)");
   }
-  rq_.assign(static_cast<size_t>(rq_units), RequantModel(acc_bits));
+  if (serial) {
+    ser_.assign(static_cast<size_t>(rq_units), RequantSerModel(acc_bits));
+  } else {
+    rq_.assign(static_cast<size_t>(rq_units), RequantModel(acc_bits));
+  }
 }
 
 void RqPoolModel::reset() {
+  for (auto& u : ser_) u.reset();
+  reset_counters();
+}
+
+void RqPoolModel::reset_counters() {
   pass_ = gy_ = gx_ = 0;
   par_ = busy_ = false;
   l_ = k_ = 0;
@@ -41,7 +55,8 @@ RqPoolModel::Comb RqPoolModel::comb(const RqPoolIn& in) const {
   }
   c.chunk = c.row_ok && c.mask != 0;
   c.lane_end = !c.row_ok || k_ == chunks_ - 1;
-  c.issue = (busy_ || c.barrier_ok) && (credit_ok || !c.chunk);
+  const bool ser_busy = serial_ && ser_[0].busy();
+  c.issue = (busy_ || c.barrier_ok) && ((credit_ok && !ser_busy) || !c.chunk);
   c.last_issue = c.issue && l_ == lanes_ - 1 && c.lane_end;
   return c;
 }
@@ -54,12 +69,15 @@ RqPoolOut RqPoolModel::eval(const RqPoolIn& in) const {
   o.drained = c.last_issue ? c.act : 0;
   o.barrier_ok = c.barrier_ok;
   o.done = !c.left && in_flight() == 0;
-  o.ck_valid = infl_[2];
-  o.ck_y = sb_[2].y;
-  o.ck_x = sb_[2].x;
-  o.ck_m = sb_[2].m;
-  o.ck_mask = sb_[2].mask;
-  for (int u = 0; u < units_; ++u) o.ck_data[static_cast<size_t>(u)] = static_cast<uint32_t>(rq_[static_cast<size_t>(u)].y());
+  const Side& sb = serial_ ? sb_[0] : sb_[2];
+  o.ck_valid = serial_ ? ser_[0].done() : infl_[2];
+  o.ck_y = sb.y;
+  o.ck_x = sb.x;
+  o.ck_m = sb.m;
+  o.ck_mask = sb.mask;
+  for (size_t u = 0; u < static_cast<size_t>(units_); ++u) {
+    o.ck_data[u] = static_cast<uint32_t>(serial_ ? ser_[u].y() : rq_[u].y());
+  }
   return o;
 }
 
@@ -77,20 +95,29 @@ void RqPoolModel::tick(const RqPoolIn& in) {
     r.q0 = in.grp_q[col][static_cast<size_t>(base)];
     r.q1 = in.grp_q[col][static_cast<size_t>(base + 1)];
     r.q2 = in.grp_q[col][static_cast<size_t>(base + 2)];
-    rq_[static_cast<size_t>(u)].tick(r);
+    if (serial_) {
+      ser_[static_cast<size_t>(u)].tick(false, !in.run, c.issue && c.chunk, r);
+    } else {
+      rq_[static_cast<size_t>(u)].tick(r);
+    }
   }
-  // chunk sideband (not reset) and chunks in flight
-  sb_[2] = sb_[1];
-  sb_[1] = sb_[0];
-  sb_[0] = {c.y, gx_, static_cast<uint16_t>(static_cast<uint32_t>(pass_) * cols_ + k_ * units_), c.mask};
+  // chunk sideband (not reset): through the three stages, or held while the serial units compute
+  const Side side{c.y, gx_, static_cast<uint16_t>(static_cast<uint32_t>(pass_) * cols_ + k_ * units_), c.mask};
+  if (!serial_) {
+    sb_[2] = sb_[1];
+    sb_[1] = sb_[0];
+    sb_[0] = side;
+  } else if (c.issue && c.chunk) {
+    sb_[0] = side;
+  }
   if (!in.run) {
     infl_ = {};
   } else {
-    infl_ = {c.issue && c.chunk, infl_[0], infl_[1]};
+    infl_ = {c.issue && c.chunk && !serial_, infl_[0], infl_[1]};
   }
   // group / lane / chunk counters
   if (!in.run) {
-    reset();
+    reset_counters();
     return;
   }
   if (!c.issue) return;

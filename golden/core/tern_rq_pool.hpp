@@ -1,6 +1,7 @@
 // C++ twin of rtl/core/tern_rq_pool.sv (the requantiser pool): group order and barrier, lane / chunk stepping,
-// writer credit, the RqUnits requantisers (golden/core/tern_requant) and the chunk sideband through their three
-// stages; every register and output, one call per clock edge. Lockstep-checked by tests/core/test_rq_pool.cpp.
+// writer credit, the RqUnits requantisers (golden/core/tern_requant, or golden/core/tern_requant_ser in RqSerial
+// builds) and the chunk sideband through their stages; every register and output, one call per clock edge.
+// Lockstep-checked by tests/core/test_rq_pool.cpp.
 #pragma once
 
 #include <array>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "golden/core/tern_requant.hpp"
+#include "golden/core/tern_requant_ser.hpp"
 
 namespace tern {
 
@@ -37,11 +39,13 @@ struct RqPoolOut {
 class RqPoolModel {
  public:
   // Throws std::invalid_argument unless RqUnits is 1, 2, 4 or 8 and divides Cols (<= 32).
-  RqPoolModel(int cols, int lanes, int rq_units, int acc_bits, int wdepth);
+  RqPoolModel(int cols, int lanes, int rq_units, int acc_bits, int wdepth, bool serial = false);
   void reset();                              // rst_ni low for a cycle
   RqPoolOut eval(const RqPoolIn& in) const;  // outputs before the edge
   void tick(const RqPoolIn& in);
-  int in_flight() const { return infl_[0] + infl_[1] + infl_[2]; }
+  int in_flight() const {  // chunks issued and not yet in the writer FIFO
+    return serial_ ? int{ser_[0].busy() || ser_[0].done()} : infl_[0] + infl_[1] + infl_[2];
+  }
 
  private:
   struct Comb {
@@ -51,7 +55,9 @@ class RqPoolModel {
     uint16_t y;
   };
   Comb comb(const RqPoolIn& in) const;
+  void reset_counters();
   int cols_, lanes_, units_, chunks_, acc_bits_, wdepth_;
+  bool serial_;
   uint16_t pass_ = 0, gy_ = 0, gx_ = 0;
   bool par_ = false, busy_ = false;
   int l_ = 0, k_ = 0;
@@ -62,6 +68,7 @@ class RqPoolModel {
   };
   std::array<Side, 3> sb_{};
   std::vector<RequantModel> rq_;
+  std::vector<RequantSerModel> ser_;  // RqSerial: the serial units (sideband held in sb_[0])
 };
 
 }  // namespace tern

@@ -21,6 +21,7 @@ module tern_core #(
   parameter bit          Syq        = 1'b1,    // SYQ per-kernel-position weight scales
   parameter bit          Stats      = 1'b1,    // per-layer record and run counters
   parameter int unsigned RqUnits    = 4,       // shared requantisers: 1, 2, 4 or 8, dividing Cols
+  parameter bit          RqSerial   = 1'b0,    // serial requantisers (tern_requant_ser): less area, lower rate
   localparam int unsigned NumCtrs   = tern_pkg::NumCtrs
 ) (
   input  logic                  clk_i,
@@ -263,7 +264,8 @@ module tern_core #(
   logic [15:0]       rq_y, rq_x, rq_m, pl_y, pl_x, pl_m;
   logic [7:0]        rq_mask, pl_mask;
   logic [255:0]      rq_data, pl_data;
-  tern_rq_pool #(.Cols(Cols), .Lanes(Lanes), .RqUnits(RqUnits), .AccBits(AccBits), .WDepth(WDepth))
+  tern_rq_pool #(.Cols(Cols), .Lanes(Lanes), .RqUnits(RqUnits), .AccBits(AccBits), .WDepth(WDepth),
+                 .RqSerial(RqSerial))
   i_rq (
     .clk_i, .rst_ni, .run_i(ph_run), .passes_i(passes), .rem_i(rem), .gy_n_i(gy_n), .gx_n_i(gx_n),
     .e_i(f_e), .mode_i(f_omode), .out_bits_i(f_obits), .out_signed_i(f_osg), .pending_i(pending),
@@ -283,7 +285,7 @@ module tern_core #(
 
   logic load_mode;
   assign load_mode = ph_load;
-  tern_writer #(.Lanes(Lanes), .BankBytes(BankBytes), .Depth(WDepth)) i_writer (
+  tern_writer #(.Lanes(Lanes), .BankBytes(BankBytes), .Depth(WDepth), .RawCh(RqUnits)) i_writer (
     .clk_i, .rst_ni, .clr_i(ph_idle || ph_err),
     .fc_i(load_mode ? is_fc : f_ofc), .banks_i(load_mode || f_obanks),
     .store_i(!load_mode && f_store), .raw_i(!load_mode && raw_out),

@@ -222,7 +222,7 @@ module tern_desc_check #(
   assign done_o = busy_q && ck_q == 5'(CheckCycles - 1);
 
   // ------------------------------------------------------------------ verdict (valid at done_o)
-  logic [17:0] hp, wp, in_rows, out_rows;
+  logic [17:0] hp, wp, in_rows, out_rows, in_sz, out_sz;
   logic        bands_ok, oband_ok, ext_h, ext_w, chain_ok, outf, rsvd;
   logic [31:0] kfc, need_in, need_out;
   logic [3:0]  cls, det;
@@ -236,9 +236,12 @@ module tern_desc_check #(
                4'(f_opad) < f_or && f_oeb <= f_oe && (32'(f_oeb) << LogL) >= 32'(f_oe);
     in_rows  = p_ebu1 + 18'(f_r);
     out_rows = p_oebu1 + 18'(f_or);
-    kfc      = 32'(f_h) << lrow;
-    need_in  = is_fc ? kfc : (32'(in_rows) << lrow);
-    need_out = f_ofc ? (32'(f_e) << olrow) : (32'(out_rows) << olrow);
+    // one shifter per layout (the fc and banded sizes share it)
+    in_sz    = is_fc ? 18'(f_h) : in_rows;
+    out_sz   = f_ofc ? 18'(f_e) : out_rows;
+    need_in  = 32'(in_sz) << lrow;
+    kfc      = need_in;   // fc: H << lrow (read only when is_fc)
+    need_out = 32'(out_sz) << olrow;
     outf     = f_ofc || f_oeb != 0 || f_or != 0 || f_ou != 0 || f_opad != 0 || f_oe != 0;
     rsvd     = desc_i[tern_pkg::DfRsvd0+:tern_pkg::DwRsvd0] != '0 ||
                desc_i[tern_pkg::DfRsvd2+:tern_pkg::DwRsvd2] != '0 ||

@@ -10,6 +10,9 @@
 // A chunk is issued only with writer credit (free FIFO entries minus
 // chunks in the requantisers). drained_o pulses (to the active columns) with the group's last issue.
 // Timing: tern_requant's three stages, then the chunk enters the writer FIFO (4 cycles after issue).
+// RqSerial builds use tern_requant_ser units instead: a chunk is issued only while the units are idle,
+// its result leaves Latency (24) cycles after issue and enters the writer FIFO the cycle after; one
+// chunk at most is in flight.
 `default_nettype none
 
 module tern_rq_pool #(
@@ -18,6 +21,7 @@ module tern_rq_pool #(
   parameter int unsigned RqUnits = 8,
   parameter int unsigned AccBits = 32,
   parameter int unsigned WDepth  = 8,  // writer chunk FIFO entries
+  parameter bit          RqSerial = 1'b0,  // serial requantisers (tern_requant_ser): less area, 1/24 the rate
   localparam int unsigned Chunks = Cols / RqUnits,
   localparam int unsigned CntW   = $clog2(WDepth) + 1
 ) (
@@ -62,7 +66,9 @@ module tern_rq_pool #(
   logic [LBits-1:0] l_q;
   logic [KBits-1:0] k_q;
   logic [Cols-1:0]  act;
-  logic [2:0]       infl_q;   // chunks in the three requantiser stages
+  logic [2:0]       infl_q;   // chunks in the three requantiser stages (parallel units)
+  logic [1:0]       infl;     // chunks issued and not yet in the writer FIFO
+  logic             ser_busy; // serial units computing (no issue of a chunk)
   logic             issue, last_issue, credit_ok, row_ok, left, chunk, lane_end;
   logic [7:0]       mask_d;    // columns of the chunk that are active in the pass
   logic [15:0]      y;
@@ -77,12 +83,12 @@ module tern_rq_pool #(
   end
   assign y          = 16'(32'(l_q) * 32'(gy_n_i)) + gy_q;
   assign row_ok     = y < e_i;
-  assign credit_ok  = 32'(wr_count_i) + 32'(infl_q[0]) + 32'(infl_q[1]) + 32'(infl_q[2]) < WDepth;
+  assign credit_ok  = 32'(wr_count_i) + 32'(infl) < WDepth;
   // a lane without an output row is skipped in one cycle, a chunk of inactive columns in one cycle,
   // both with no chunk to the writer
   assign chunk      = row_ok && mask_d != '0;
   assign lane_end   = !row_ok || 32'(k_q) == Chunks - 1;
-  assign issue      = (busy_q || barrier_ok_o) && (credit_ok || !chunk);
+  assign issue      = (busy_q || barrier_ok_o) && ((credit_ok && !ser_busy) || !chunk);
   assign last_issue = issue && 32'(l_q) == Lanes - 1 && lane_end;
   assign drained_o  = last_issue ? act : '0;
   assign lsel_o     = l_q;
@@ -126,6 +132,7 @@ module tern_rq_pool #(
 
   // requantisers: unit u takes column k*RqUnits + u
   logic [RqUnits*32-1:0] yq;
+  logic [RqUnits-1:0]    u_busy, u_done;
   for (genvar u = 0; u < RqUnits; u++) begin : gen_unit
     logic [AccBits-1:0] a;
     logic [95:0]        q;
@@ -139,35 +146,63 @@ module tern_rq_pool #(
         end
       end
     end
-    tern_requant #(.AccBits(AccBits)) i_rq (
-      .clk_i, .acc_i(a), .mode_i, .out_bits_i, .out_signed_i,
-      .q0_i(q[31:0]), .q1_i(q[63:32]), .q2_i(q[95:64]), .y_o(yq[u*32+:32])
-    );
+    if (RqSerial) begin : gen_ser
+      tern_requant_ser #(.AccBits(AccBits)) i_rq (
+        .clk_i, .rst_ni, .clear_i(!run_i), .start_i(issue && chunk), .acc_i(a), .mode_i, .out_bits_i,
+        .out_signed_i, .q0_i(q[31:0]), .q1_i(q[63:32]), .q2_i(q[95:64]), .busy_o(u_busy[u]),
+        .done_o(u_done[u]), .y_o(yq[u*32+:32])
+      );
+    end else begin : gen_par
+      tern_requant #(.AccBits(AccBits)) i_rq (
+        .clk_i, .acc_i(a), .mode_i, .out_bits_i, .out_signed_i,
+        .q0_i(q[31:0]), .q1_i(q[63:32]), .q2_i(q[95:64]), .y_o(yq[u*32+:32])
+      );
+      assign u_busy[u] = 1'b0;
+      assign u_done[u] = 1'b0;
+    end
   end
   always_comb begin
     mask_d = '0;
     for (int u = 0; u < RqUnits; u++) mask_d[u] = act[32'(k_q)*RqUnits+u];
   end
 
-  // chunk sideband through the three requantiser stages (stage i at [i*W +: W])
+  // chunk sideband: through the three requantiser stages (stage i at [i*W +: W]), or held while the
+  // serial units compute
   localparam int unsigned SbW = 16 * 3 + 8;
-  logic [3*SbW-1:0] sb_q;
+  logic [SbW-1:0] sb_d;
+  assign sb_d = {y, gx_q, 16'(32'(pass_q) * Cols + 32'(k_q) * RqUnits), mask_d};
   always_ff @(posedge clk_i) begin
     if (!rst_ni || !run_i) infl_q <= '0;
-    else infl_q <= {infl_q[1:0], issue && chunk};
-    sb_q <= {sb_q[2*SbW-1:0], y, gx_q, 16'(32'(pass_q) * Cols + 32'(k_q) * RqUnits), mask_d};
+    else infl_q <= {infl_q[1:0], issue && chunk && !RqSerial};
   end
-  assign ck_valid_o = infl_q[2];
-  assign {ck_y_o, ck_x_o, ck_m_o, ck_mask_o} = sb_q[2*SbW+:SbW];
+  if (RqSerial) begin : gen_ser_sb
+    logic [SbW-1:0] sb_q;
+    always_ff @(posedge clk_i) begin
+      if (issue && chunk) sb_q <= sb_d;
+    end
+    assign ser_busy   = u_busy[0];
+    assign infl       = {1'b0, u_busy[0] || u_done[0]};
+    assign ck_valid_o = u_done[0];
+    assign {ck_y_o, ck_x_o, ck_m_o, ck_mask_o} = sb_q;
+  end else begin : gen_par_sb
+    logic [3*SbW-1:0] sb_q;
+    always_ff @(posedge clk_i) sb_q <= {sb_q[2*SbW-1:0], sb_d};
+    assign ser_busy   = 1'b0;
+    assign infl       = 2'({1'b0, infl_q[0]} + {1'b0, infl_q[1]} + {1'b0, infl_q[2]});
+    assign ck_valid_o = infl_q[2];
+    assign {ck_y_o, ck_x_o, ck_m_o, ck_mask_o} = sb_q[2*SbW+:SbW];
+  end
   always_comb begin
     ck_data_o = '0;
     for (int u = 0; u < RqUnits; u++) ck_data_o[u*32+:32] = yq[u*32+:32];
   end
-  assign done_o = !left && infl_q == '0;
+  logic unused;
+  assign unused = ^{u_busy, u_done, infl_q[2]};
+  assign done_o = !left && infl == '0;
 `ifndef SYNTHESIS
   import "DPI-C" function void tern_sva_fail(input string name);
   a_credit: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    run_i |-> 32'(wr_count_i) + 32'(infl_q[0]) + 32'(infl_q[1]) + 32'(infl_q[2]) <= WDepth)
+    run_i |-> 32'(wr_count_i) + 32'(infl) <= WDepth)
     else tern_sva_fail($sformatf("%m"));
 `endif
 endmodule : tern_rq_pool

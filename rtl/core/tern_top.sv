@@ -16,7 +16,8 @@ module tern_top #(
   parameter bit          BitSerial  = 1'b1,    // bit-serial datapath
   parameter bit          Syq        = 1'b1,    // SYQ per-kernel-position weight scales
   parameter bit          Stats      = 1'b1,    // per-layer record and run counters
-  parameter int unsigned RqUnits    = 4        // shared requantisers (1, 2, 4 or 8, dividing Cols)
+  parameter int unsigned RqUnits    = 4,       // shared requantisers (1, 2, 4 or 8, dividing Cols)
+  parameter bit          RqSerial   = 1'b0     // serial requantisers (tern_requant_ser): less area, lower rate
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -58,7 +59,7 @@ module tern_top #(
   // CONFIG0..4 (docs/registers.md)
   localparam logic [31:0] Cfg0 = {8'(AccBits), Stats, Syq, BitSerial, 5'(Formats), 8'(MacTypes),
                                    8'(Lanes)};
-  localparam logic [31:0] Cfg4 = {8'd0, 8'(Pack), 8'(RqUnits), 8'(Cols)};
+  localparam logic [31:0] Cfg4 = {7'd0, RqSerial, 8'(Pack), 8'(RqUnits), 8'(Cols)};
   localparam logic [159:0] Config = (160'(Cfg4) << 128) | (160'(CacheWords) << 96) |
                                     (160'(MaxConvRow) << 64) | (160'(BankBytes) << 32) | 160'(Cfg0);
 
@@ -82,7 +83,8 @@ module tern_top #(
   tern_core #(
     .Cols(Cols), .Lanes(Lanes), .Pack(Pack), .BankBytes(BankBytes), .CacheWords(CacheWords),
     .MaxConvRow(MaxConvRow), .AccBits(AccBits), .MacTypes(MacTypes), .Formats(Formats),
-    .BitSerial(BitSerial), .Syq(Syq), .Stats(Stats), .RqUnits(RqUnits)
+    .BitSerial(BitSerial), .Syq(Syq), .Stats(Stats), .RqUnits(RqUnits),
+    .RqSerial(RqSerial)
   ) i_core (
     .clk_i, .rst_ni, .start_i(start), .soft_reset_i(soft_reset), .prog_base_i(prog_base),
     .timeout_i(timeout), .busy_o(busy), .done_o(done), .error_o(error), .err_code_o(err_code),

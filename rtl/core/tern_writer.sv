@@ -10,7 +10,9 @@
 // Contract: chunks arrive on a FIFO of Depth entries; its producers (tern_rq_pool, tern_pool) keep
 // credit from ck_count_o and the chunks they have in flight, so a chunk is never refused. Each chunk is popped when the store FIFO has room for its memory words; a byte chunk
 // (at most 8 bytes, never crossing a word) takes one cycle, a raw chunk one cycle per memory word.
-// LOAD words (ld_valid_i) bypass the chunk FIFO and are written the cycle they arrive.
+// LOAD words (ld_valid_i) bypass the chunk FIFO and are written the cycle they arrive. Raw (int32)
+// chunks use channels 0..RawCh-1 only (the requantiser pool's RqUnits), so the FIFO keeps 8 bytes
+// plus the upper 24 bits of RawCh channels.
 // Timing: the bank write happens in the cycle after the pop (registered addresses); memory words enter
 // the store FIFO in that cycle and are offered to the memory port from the next.
 `default_nettype none
@@ -19,6 +21,7 @@ module tern_writer #(
   parameter int unsigned Lanes     = 8,
   parameter int unsigned BankBytes = 4096,
   parameter int unsigned Depth     = 8,        // chunk FIFO entries (power of two)
+  parameter int unsigned RawCh     = 8,        // channels of a raw chunk (1..8)
   localparam int unsigned BA       = $clog2(BankBytes / 8) + 1,
   localparam int unsigned CntW     = $clog2(Depth) + 1
 ) (
@@ -63,17 +66,34 @@ module tern_writer #(
   output logic                idle_o          // nothing queued, nothing to store
 );
   localparam int unsigned StDepth = 4;
+  localparam int unsigned DW      = 64 + 24 * RawCh;   // chunk data kept in the FIFO
+  if (RawCh < 1 || RawCh > 8) begin : gen_check_raw
+    $error("tern_writer: RawCh must be 1..8");
+  end
 
   // ------------------------------------------------------------------ chunk FIFO
   logic         cv, cpop, in_ready;
   logic [15:0]  cy, cx, cm;
   logic [7:0]   cmask;
   logic [255:0] cdata;
-  tern_fifo #(.Width(16 * 3 + 8 + 256), .Depth(Depth)) i_ck (
+  logic [DW-1:0] pk_in, pk_out;   // bytes of the 8 channels, then bits 31:8 of channels 0..RawCh-1
+  always_comb begin
+    pk_in = '0;
+    cdata = '0;
+    for (int j = 0; j < 8; j++) begin
+      pk_in[j*8+:8]   = ck_data_i[j*32+:8];
+      cdata[j*32+:8]  = pk_out[j*8+:8];
+    end
+    for (int j = 0; j < RawCh; j++) begin
+      pk_in[64+j*24+:24]  = ck_data_i[j*32+8+:24];
+      cdata[j*32+8+:24]   = pk_out[64+j*24+:24];
+    end
+  end
+  tern_fifo #(.Width(16 * 3 + 8 + DW), .Depth(Depth)) i_ck (
     .clk_i, .rst_ni, .clr_i,
     .valid_i(ck_valid_i), .ready_o(in_ready),  // never low: producers hold credit
-    .data_i({ck_y_i, ck_x_i, ck_m_i, ck_mask_i, ck_data_i}),
-    .valid_o(cv), .ready_i(cpop), .data_o({cy, cx, cm, cmask, cdata}), .count_o(ck_count_o)
+    .data_i({ck_y_i, ck_x_i, ck_m_i, ck_mask_i, pk_in}),
+    .valid_o(cv), .ready_i(cpop), .data_o({cy, cx, cm, cmask, pk_out}), .count_o(ck_count_o)
   );
 
   // ------------------------------------------------------------------ pop: addresses, raw words
@@ -129,7 +149,7 @@ module tern_writer #(
     rbe   = '0;
     for (int r = 0; r < 2; r++) begin
       if (32'(idx[0]) == r) begin
-        for (int j = 0; j < 8; j++) begin
+        for (int j = 0; j < RawCh; j++) begin
           if (cmask[j] && 2'((r + j) >> 1) == sub_q) begin
             rdata[(r + j) % 2 * 32+:32] = cdata[j*32+:32];
             rbe[(r + j) % 2 * 4+:4]     = 4'hf;
@@ -194,6 +214,8 @@ module tern_writer #(
     !(ld_valid_i && cv)) else tern_sva_fail($sformatf("%m"));
   a_chunk_in_word: assert property (@(posedge clk_i) disable iff (!rst_ni)
     cv && !raw_i |-> 32'(idx[2:0]) + 32'(nch) < 8) else tern_sva_fail($sformatf("%m"));
+  a_raw_channels: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    cv && raw_i |-> 32'(cmask) < (32'd1 << RawCh)) else tern_sva_fail($sformatf("%m"));
 `endif
 endmodule : tern_writer
 

@@ -52,6 +52,7 @@ HwConfig hw_of() {
   hw.cache_words = Cfg::CacheWords;
   hw.max_conv_row = Cfg::MaxConvRow;
   hw.rq_units = static_cast<int>(Cfg::RqUnits);
+  hw.rq_serial = Cfg::RqSerial != 0;
   return hw;
 }
 

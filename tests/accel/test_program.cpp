@@ -52,6 +52,7 @@ HwConfig random_hw(std::mt19937_64& rng) {
   hw.cache_words = 256;
   hw.max_conv_row = 512;
   hw.rq_units = std::min(hw.cols, 1 << (rng() % 4));
+  hw.rq_serial = rng() % 4 == 0;
   return hw;
 }
 

@@ -2,7 +2,7 @@
 // random shape (passes, active columns in the last pass, band rows, columns, output rows), columns finishing
 // groups at random times (pending), random accumulators and layer constants, writer credit taken at random;
 // and the contract: every (lane, group, chunk) of a layer reaches the writer once, in order, as the channels
-// and pixel it names.
+// and pixel it names. One build has serial requantisers (RqSerial: one chunk in flight, 24 cycles each).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -24,7 +24,7 @@ using tern::tb::set_bits;
 
 template <class Cfg>
 class RqPoolTest : public ::testing::Test {};
-using Configs = ::testing::Types<Vrqp_c4_l2_u2_cfg, Vrqp_c8_l3_u8_cfg, Vrqp_c2_l1_u1_cfg>;
+using Configs = ::testing::Types<Vrqp_c4_l2_u2_cfg, Vrqp_c8_l3_u8_cfg, Vrqp_c2_l1_u1_cfg, Vrqp_c4_l3_u2_ser_cfg>;
 TYPED_TEST_SUITE(RqPoolTest, Configs);
 
 template <class Cfg, class M>
@@ -70,7 +70,7 @@ TYPED_TEST(RqPoolTest, LockstepWithTwinAndEveryChunkOnce) {
   constexpr int kUnits = static_cast<int>(Cfg::RqUnits), kDepth = static_cast<int>(Cfg::WDepth);
   tern::tb::Sim<typename Cfg::Model> sim(std::string(Cfg::kName) + "_lockstep");
   auto& m = sim.model();
-  RqPoolModel twin(kCols, kLanes, kUnits, static_cast<int>(Cfg::AccBits), kDepth);
+  RqPoolModel twin(kCols, kLanes, kUnits, static_cast<int>(Cfg::AccBits), kDepth, Cfg::RqSerial != 0);
   std::mt19937_64 rng(77 + kCols);
   RqPoolIn in;
   in.pending.assign(kCols, 0);

@@ -58,6 +58,13 @@ if [ -z "$gold" ] || [ "$gold" != "$rtl" ]; then echo "FAIL: RTL accuracy '$rtl'
 # docs/model_format.md rules the RTL must follow too: a max-pool whose (H - K) is not a multiple of the stride
 # (E = floor((H - K)/stride) + 1) and an XNOR conv whose padded taps are the value 0 (issue 13)
 expect_ok "16 / 16 images bit-exact" "" run "$tmp/pool_rem.tnm" --golden-images 16 --rtl-images 16 --quiet
+# tern harden runs the hardened-pipeline generator (scripts/harden/harden.py): a bad model is exit 2 with its
+# message, a good one writes the pipeline and prints the cycle model
+expect 2 "Not a gzipped file" harden "$tmp/text.tnm" -o "$tmp/h_bad"
+expect_ok "pipeline: II 784 cycles/image" "" harden "$tmp/sign1_mid.tnm" -o "$tmp/h_ok"
+for f in harden.json hn_sign1_mid.sv hn_sign1_mid.f; do
+  [ -s "$tmp/h_ok/$f" ] || { echo "FAIL: tern harden wrote no $f"; fail=1; }
+done
 # --format / --bitserial reach every layer they can, and a note names each layer they cannot (issue 17)
 binary="$root/models/cnn_fmnist_binary.tnm"
 expect_ok "| conv2 | rle8 |" "layer 0 'conv1': --format rle8 not applied (dense used): int8" compile "$binary" --format rle8
