@@ -5,16 +5,9 @@
 #include <limits>
 #include <stdexcept>
 
+#include "golden/arith.hpp"
+
 namespace tern {
-namespace {
-
-// The low `bits` bits of x as a signed value.
-int64_t sext(int64_t x, int bits) {
-  const auto sh = static_cast<unsigned>(64 - bits);
-  return static_cast<int64_t>(static_cast<uint64_t>(x) << sh) >> sh;
-}
-
-}  // namespace
 
 RequantModel::RequantModel(int acc_bits) : acc_bits_(acc_bits), pbits_(std::max(acc_bits, 32) + 1 + 17) {
   if (acc_bits < 1 || acc_bits > 46) throw std::invalid_argument("RequantModel: AccBits outside 1..46");
@@ -26,7 +19,7 @@ void RequantModel::tick(const RequantIn& in) {
   const int ob = in.out_bits & 15;
   if (mode2_ == 0) {
     const int64_t rnd = shift2_ == 0 || shift2_ - 1 >= pbits_ ? 0 : int64_t{1} << (shift2_ - 1);
-    const int64_t sh = sext(p_ + rnd, pbits_) >> std::min(shift2_, 63);
+    const int64_t sh = wrap_signed(p_ + rnd, pbits_) >> std::min(shift2_, 63);
     const int ob1 = (ob - 1) & 15;
     const int64_t lo = in.out_signed ? -(int64_t{1} << ob1) : 0;
     const int64_t hi = in.out_signed ? (int64_t{1} << ob1) - 1 : (int64_t{1} << ob) - 1;
@@ -38,10 +31,10 @@ void RequantModel::tick(const RequantIn& in) {
                                                  std::numeric_limits<int32_t>::max()));
   }
   // stage 2 (out_bits_i as it is now)
-  const int64_t p = sext(v_ * static_cast<int64_t>(mult_), pbits_);
+  const int64_t p = wrap_signed(v_ * static_cast<int64_t>(mult_), pbits_);
   const int cnt = ob == 1 ? int{ge_[0]} : (int{ge_[0]} + int{ge_[1]} + int{ge_[2]}) & 3;
   // stage 1
-  const int64_t acc = sext(in.acc, acc_bits_);
+  const int64_t acc = wrap_signed(in.acc, acc_bits_);
   y_ = y;
   p_ = p;
   v2_ = v_;

@@ -5,16 +5,9 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "golden/arith.hpp"
+
 namespace tern {
-namespace {
-
-// The low `bits` bits of x as a signed value.
-int64_t sext(int64_t x, int bits) {
-  const auto sh = static_cast<unsigned>(64 - bits);
-  return static_cast<int64_t>(static_cast<uint64_t>(x) << sh) >> sh;
-}
-
-}  // namespace
 
 RequantSerModel::RequantSerModel(int acc_bits) : acc_bits_(acc_bits), pbits_(std::max(acc_bits, 32) + 1 + 17) {
   if (acc_bits < 2 || acc_bits > 46) throw std::invalid_argument("RequantSerModel: AccBits outside 2..46");
@@ -25,15 +18,16 @@ void RequantSerModel::tick(bool rst, bool clear, bool start, const RequantIn& in
   // the result of the last cycle (st = kLatency - 1), with out_bits / out_signed as they are now
   int32_t y = y_;
   if (busy_ && st_ == kLatency - 1) {
-    const int64_t xr = rnd_ ? sext(x_ + 1, pbits_) >> 1 : x_;
+    const int64_t xr = rnd_ ? wrap_signed(x_ + 1, pbits_) >> 1 : x_;
     const int ob = in.out_bits & 15;
     const int ob1 = (ob - 1) & 15;
     // the RTL's bounds are 10-bit signed values
-    const int64_t lo = in.out_signed ? sext(-(int64_t{1} << ob1), 10) : 0;
-    const int64_t hi = in.out_signed ? sext((int64_t{1} << ob1) - 1, 10) : sext((int64_t{1} << ob) - 1, 10);
+    const int64_t lo = in.out_signed ? wrap_signed(-(int64_t{1} << ob1), 10) : 0;
+    const int64_t hi =
+        in.out_signed ? wrap_signed((int64_t{1} << ob1) - 1, 10) : wrap_signed((int64_t{1} << ob) - 1, 10);
     if (mode_ == 0) {
       const bool ovf = xr < -256 || xr > 255;  // bits above bit 8 not all equal
-      const int64_t x10 = sext(xr, 10);
+      const int64_t x10 = wrap_signed(xr, 10);
       if (ovf) {
         y = static_cast<int32_t>(xr < 0 ? lo : hi);
       } else {
@@ -53,9 +47,9 @@ void RequantSerModel::tick(bool rst, bool clear, bool start, const RequantIn& in
   }
   // datapath registers
   if (start) {
-    const int64_t a = sext(in.acc, acc_bits_);
+    const int64_t a = wrap_signed(in.acc, acc_bits_);
     const int64_t t0 = in.q0, t1 = in.q1, t2 = in.q2;
-    v_ = sext(a + t0, vbits);
+    v_ = wrap_signed(a + t0, vbits);
     const int ob = in.out_bits & 15;
     cnt_ = ob == 1 ? int{a >= t0} : (int{a >= t0} + int{a >= t1} + int{a >= t2}) & 3;
     mode_ = in.mode & 3;
@@ -69,7 +63,7 @@ void RequantSerModel::tick(bool rst, bool clear, bool start, const RequantIn& in
     const int64_t lo = x_ & 0xffff;
     const int64_t hi = x_ >> 16;  // signed upper part
     const int64_t sum = hi + ((lo & 1) ? v_ : 0);
-    x_ = sext(sum * 32768 + (lo >> 1), pbits_);
+    x_ = wrap_signed(sum * 32768 + (lo >> 1), pbits_);
   } else if (busy_ && st_ <= 22) {
     const int j = st_ - 17;
     if ((s1_ >> (5 - j)) & 1) x_ >>= (32 >> j);

@@ -13,34 +13,19 @@
 #include "golden/net/reference.hpp"
 #include "tb/sim.hpp"
 #include "tern_vm_requant_ser_configs.hpp"
+#include "tests/core/requant_draw.hpp"
 
 namespace {
 
 using tern::RequantIn;
 using tern::RequantSerModel;
+using tern::test::draw_acc;
+using tern::test::draw_q;
 
 template <class Cfg>
 class RequantSerTest : public ::testing::Test {};
 using Configs = ::testing::Types<Vrequant_ser_a32_cfg, Vrequant_ser_a24_cfg>;
 TYPED_TEST_SUITE(RequantSerTest, Configs);
-
-int64_t draw_acc(std::mt19937_64& rng, int bits) {
-  const int64_t lo = -(int64_t{1} << (bits - 1)), hi = (int64_t{1} << (bits - 1)) - 1;
-  switch (rng() % 4) {
-    case 0: return rng() % 2 ? lo + static_cast<int64_t>(rng() % 4) : hi - static_cast<int64_t>(rng() % 4);
-    case 1: return static_cast<int64_t>(rng() % 2001) - 1000;
-    default: return lo + static_cast<int64_t>(rng() % (static_cast<uint64_t>(hi - lo) + 1));
-  }
-}
-
-int32_t draw_q(std::mt19937_64& rng) {
-  switch (rng() % 3) {
-    case 0: return static_cast<int32_t>(rng() % 2001) - 1000;
-    case 1:
-      return rng() % 2 ? INT32_MIN + static_cast<int32_t>(rng() % 4) : INT32_MAX - static_cast<int32_t>(rng() % 4);
-    default: return static_cast<int32_t>(static_cast<uint32_t>(rng()));
-  }
-}
 
 template <class M>
 void drive(M& m, const RequantIn& in, int bits, bool start, bool clear) {
