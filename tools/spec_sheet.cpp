@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <sstream>
+#include <string>
 
 #include "golden/accel/metrics.hpp"
 
@@ -83,6 +85,81 @@ std::string area_rows(const HwConfig& hw, const std::string& root) {
     return buf;
   } catch (const nlohmann::json::exception& e) {
     return std::string("| area | not available: docs/ppa_summary.json unreadable (") + e.what() + ") |\n";
+  }
+}
+
+// Energy per inference of this model from docs/energy.json (`make -C synth energy`: gate-level switching activity
+// of the OSU 0.18 um netlist of the energy build, annotated into OpenSTA; docs/energy.md), averaged over the images
+// simulated, with its basis (that build, its clock, whether it is this build). One row; `j` gets the figures.
+std::string energy_rows(const Model& m, const HwConfig& hw, const std::string& root, nlohmann::json& j) {
+  const std::string path = root + "/docs/energy.json";
+  std::ifstream f(path);
+  if (!f) return "| energy per inference | not available: " + path + " missing (make -C synth energy) |\n";
+  try {
+    const nlohmann::json e = nlohmann::json::parse(f).at("models");
+    double total = 0, logic = 0, memory = 0;
+    int n = 0;
+    std::set<int64_t> images;
+    for (const auto& r : e.at("runs")) {
+      if (r.at("model").get<std::string>() != m.name) continue;
+      total += r.at("total_j").get<double>();
+      logic += r.at("logic_j").get<double>();
+      memory += r.at("memory_j").get<double>();
+      images.insert(r.at("image").get<int64_t>());
+      ++n;
+    }
+    const std::string build = e.at("build").get<std::string>();
+    if (n == 0)
+      return "| energy per inference | not measured for " + m.name + " (docs/energy.md lists the models run) |\n";
+    // is the energy build this one? (its parameters as `Name=Value` pairs; the others are the RTL defaults)
+    std::istringstream ps(build);
+    std::string kv;
+    bool same = true;
+    const HwConfig def;
+    HwConfig eb = def;
+    while (ps >> kv) {
+      const auto eq = kv.find('=');
+      if (eq == std::string::npos) continue;
+      const std::string k = kv.substr(0, eq);
+      const int64_t v = std::stoll(kv.substr(eq + 1));
+      if (k == "Cols")
+        eb.cols = static_cast<int>(v);
+      else if (k == "Lanes")
+        eb.lanes = static_cast<int>(v);
+      else if (k == "Pack")
+        eb.pack = static_cast<int>(v);
+      else if (k == "BankBytes")
+        eb.bank_bytes = v;
+      else if (k == "CacheWords")
+        eb.cache_words = v;
+      else if (k == "MaxConvRow")
+        eb.max_conv_row = v;
+      else if (k == "RqUnits")
+        eb.rq_units = static_cast<int>(v);
+      else
+        same = false;  // a parameter this comparison does not know
+    }
+    same = same && eb.describe() == hw.describe();
+    const double mhz = 1e3 / e.at("period_ns").get<double>();
+    char buf[640];
+    std::snprintf(buf, sizeof buf,
+                  "| energy per inference (OSU 0.18 um, simulated switching activity; docs/energy.md) | %.0f uJ "
+                  "(logic %.0f uJ incl. clock, memories %.0f uJ), mean of %d simulation%s of %zu test image%s at %.0f "
+                  "MHz on %s%s |\n",
+                  1e6 * total / n, 1e6 * logic / n, 1e6 * memory / n, n, n == 1 ? "" : "s", images.size(),
+                  images.size() == 1 ? "" : "s", mhz, same ? "this build" : "the energy build (",
+                  same ? "" : (build + "), not this build").c_str());
+    j["energy_uj_per_image"] = 1e6 * total / n;
+    j["energy_basis"] = {{"build", build},
+                         {"this_build", same},
+                         {"runs", n},
+                         {"images", images.size()},
+                         {"clock_mhz", mhz},
+                         {"logic_uj", 1e6 * logic / n},
+                         {"memory_uj", 1e6 * memory / n}};
+    return buf;
+  } catch (const std::exception& ex) {
+    return "| energy per inference | not available: " + path + " unreadable (" + ex.what() + ") |\n";
   }
 }
 
@@ -177,6 +254,8 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
   std::snprintf(buf, sizeof buf, "| sustained throughput | %.0f images/s at batch 1 |\n", ips);
   os << buf;
   os << area_rows(p.hw, root);
+  nlohmann::json energy;
+  os << energy_rows(m, p.hw, root, energy);
   os << "\nPer layer (one image):\n\n";
   print_layer_table(os, m, p, st);
   sh.text = os.str();
@@ -195,6 +274,7 @@ Sheet spec_sheet(const Model& m, const Program& p, const std::vector<LayerStats>
              {"bytes_per_image", bytes},
              {"clock_mhz", o.mhz},
              {"images_per_s", ips}};
+  if (!energy.empty()) sh.json["energy"] = energy;
   nlohmann::json layers = nlohmann::json::array();
   for (size_t i = 0; i < p.layers.size(); ++i) {
     const LayerMetrics& lm = mm.layers[i];

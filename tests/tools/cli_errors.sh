@@ -65,6 +65,10 @@ expect_ok "pipeline: II 784 cycles/image" "" harden "$tmp/sign1_mid.tnm" -o "$tm
 for f in harden.json hn_sign1_mid.sv hn_sign1_mid.f; do
   [ -s "$tmp/h_ok/$f" ] || { echo "FAIL: tern harden wrote no $f"; fail=1; }
 done
+# the spec sheet's energy row: measured models quote docs/energy.json with its build; others say so (issue 14)
+expect_ok "energy per inference (OSU 0.18 um, simulated switching activity; docs/energy.md) | [0-9]* uJ (logic" "" \
+  report "$model" --golden-images 16 --quiet
+expect_ok "energy per inference | not measured for sign1_mid" "" report "$tmp/sign1_mid.tnm" --golden-images 16 --quiet
 # --format / --bitserial reach every layer they can, and a note names each layer they cannot (issue 17)
 binary="$root/models/cnn_fmnist_binary.tnm"
 expect_ok "| conv2 | rle8 |" "layer 0 'conv1': --format rle8 not applied (dense used): int8" compile "$binary" --format rle8
