@@ -20,6 +20,7 @@ the completed steps it records (all measured here, none assumed):
   pnr.py --netlist NETLIST.v --work DIR [--hours H] [--steps synthesize,place,route,backanno]
          [--period NS] [--summary docs/pnr.json]
   pnr.py --work DIR --reparse      recompute the figures of an existing run (no qflow step is run)
+  pnr.py --work DIR --table        the docs/ppa.md tables of a run (markdown)
 """
 import argparse
 import json
@@ -69,9 +70,11 @@ def lef_sizes(path=LEF):
 
 
 def liberty_areas():
+    """Cell -> area (um2) of every liberty cell (the area may follow other attributes, as cell_footprint in
+    the buffers and inverters of OSU 0.18 um)."""
     with open(ppa.LIBERTY) as f:
         return {m.group(1): float(m.group(2))
-                for m in re.finditer(r"cell\s*\((\w+)\)\s*\{\s*area\s*:\s*([\d.]+)", f.read())}
+                for m in re.finditer(r"cell\s*\((\w+)\)\s*\{[^{}]*?\barea\s*:\s*([\d.]+)", f.read())}
 
 
 def netlist_cells(path):
@@ -220,6 +223,18 @@ def sta(netlist, top, period, activity, log, spef=None):
     return r
 
 
+def synth_only(work, top):
+    """Cells and cell area of the input netlist (flattened, before qflow): counted per liberty cell, and
+    Yosys `stat -liberty`'s chip area."""
+    so = cell_summary(netlist_cells(os.path.join(work, "sta", top + "_input.v")))
+    st = ppa.load_json(os.path.join(work, "sta", "input_stat.json"))["design"]
+    so["yosys_cells"] = st.get("num_cells")
+    m = re.search(r"Chip area for (?:top )?module .*?:\s*([\d.]+)",
+                  open(os.path.join(work, "sta", "input_stat_liberty.txt")).read())
+    so["yosys_chip_area_um2"] = float(m.group(1)) if m else None
+    return so
+
+
 def analyse(res, work, top, period, activity):
     """Figures of every completed step (from qflow's outputs in work/)."""
     syn = os.path.join(work, "synthesis")
@@ -263,6 +278,47 @@ def analyse(res, work, top, period, activity):
         res["backanno"] = b
 
 
+def markdown(res):
+    """docs/ppa.md tables of a run: the steps, and post-route beside synthesis-only figures."""
+    def f(x, fmt="{:,}"):
+        return "n/a" if x is None else fmt.format(x)
+    out = ["| step | status | wall time |", "|---|---|---|",
+           f"| flatten + synthesis-only OpenSTA (Yosys, OpenSTA) | ok | {f(res.get('flatten_seconds'), '{:.0f} s')} |"]
+    for s in res["steps"]:
+        out.append(f"| qflow {s['step']} | {s['status']} | {s['seconds'] / 60:.1f} min |")
+    so, sy = res.get("synth_only", {}), res.get("synthesize", {})
+    pl, ro, ba = res.get("place", {}), res.get("route", {}), res.get("backanno", {})
+    ws, wo, si = ba.get("with_spef", {}), ba.get("without_spef", {}), so.get("sta", {})
+
+    def pw(r):
+        p = (r or {}).get("power_w")
+        return None if not p else p["total"] * 1e3
+    out += ["", "| figure | synthesis only (input netlist, no placement) | after qflow synthesize (blifFanout) "
+            "| placed and routed |", "|---|---|---|---|",
+            f"| standard cells | {f(so.get('cells'))} | {f(sy.get('cells'))} | {f(pl.get('cells'))} "
+            f"(+ {f(pl.get('fill_cells'))} fill) |",
+            f"| flip-flops | {f(so.get('flip_flops'))} | {f(sy.get('flip_flops'))} | |",
+            f"| cell area (mm2) | {f(so.get('cell_area_um2') and so['cell_area_um2'] / 1e6, '{:.3f}')} "
+            f"(Yosys `stat -liberty`: {f(so.get('yosys_chip_area_um2') and so['yosys_chip_area_um2'] / 1e6, '{:.3f}')}) "
+            f"| {f(sy.get('cell_area_um2') and sy['cell_area_um2'] / 1e6, '{:.3f}')} | {f(pl.get('cell_area_mm2'), '{:.3f}')} |",
+            f"| die area (mm2) | | | {f(pl.get('die_area_mm2'), '{:.3f}')} "
+            f"({' x '.join(f'{x:,.0f}' for x in pl.get('die_um', []))} um) |",
+            f"| core area (mm2), utilisation | | | {f(pl.get('core_area_mm2'), '{:.3f}')}, "
+            f"{f(pl.get('utilisation') and pl['utilisation'] * 100, '{:.1f} %')} |",
+            f"| routed wire length | | | {f(ro.get('wire_length_mm'), '{:,.1f} mm')} "
+            f"({', '.join(f'{k} {v:,.1f}' for k, v in ro.get('wire_length_mm_by_layer', {}).items())}), "
+            f"{f(ro.get('vias'))} vias |",
+            f"| failed routes (qrouter) | | | {f(ro.get('failed_routes'))} |",
+            f"| worst slack at {res.get('period_ns')} ns (OpenSTA) | {f(si.get('wns_ns'), '{:.3f} ns')} "
+            f"| | {f(ws.get('wns_ns'), '{:.3f} ns')} with SPEF ({f(wo.get('wns_ns'), '{:.3f} ns')} same netlist, "
+            f"ideal wires) |",
+            f"| Fmax (OpenSTA) | {f(si.get('fmax_mhz'), '{:.1f} MHz')} | | {f(ws.get('fmax_mhz'), '{:.1f} MHz')} "
+            f"with SPEF ({f(wo.get('fmax_mhz'), '{:.1f} MHz')} ideal wires; vesta {f(ba.get('vesta_fmax_mhz'), '{:.1f} MHz')}) |",
+            f"| power at {res.get('period_ns')} ns, activity {res.get('activity')} (OpenSTA) | "
+            f"{f(pw(si), '{:.1f} mW')} | | {f(pw(ws), '{:.1f} mW')} with SPEF ({f(pw(wo), '{:.1f} mW')} ideal wires) |"]
+    return "\n".join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--netlist")
@@ -275,6 +331,13 @@ def main():
     ap.add_argument("--params", default="", help="build parameters, recorded in the JSON")
     ap.add_argument("--summary", help="also write the JSON here (e.g. docs/pnr.json)")
     ap.add_argument("--reparse", action="store_true", help="recompute the figures of an existing run")
+    ap.add_argument("--graywolf-fast", type=int, default=0,
+                    help="TimberWolfSC `fast` factor: annealing moves per cell and iteration divided by N "
+                         "(0: qflow's .par unchanged)")
+    ap.add_argument("--table", action="store_true", help="print the docs/ppa.md tables of WORK/pnr.json")
+    ap.add_argument("--resume", action="store_true",
+                    help="keep the flatten/synthesis-only results and the completed steps of WORK/pnr.json; run "
+                         "the remaining steps of --steps")
     a = ap.parse_args()
     work = os.path.abspath(a.work)
     top = a.top
@@ -285,8 +348,18 @@ def main():
             with open(path, "w") as f:
                 json.dump(res, f, indent=1)
 
+    if a.table:
+        print(markdown(json.load(open(jpath))))
+        return
     if a.reparse:
         res = json.load(open(jpath))
+        if not os.path.exists(os.path.join(work, "sta", "input_stat_liberty.txt")):
+            ppa.yosys(f"read_liberty -lib {ppa.LIBERTY}\nread_verilog {os.path.join(work, 'sta', top + '_input.v')}\n"
+                      f"hierarchy -top {top}\ntee -q -o {os.path.join(work, 'sta', 'input_stat_liberty.txt')} "
+                      f"stat -liberty {ppa.LIBERTY}\n", os.path.join(work, "log"), "stat_liberty")
+        sta_in = res.get("synth_only", {}).get("sta")
+        res["synth_only"] = synth_only(work, top)
+        res["synth_only"]["sta"] = sta_in
         analyse(res, work, top, a.period, a.activity)
         save()
         return
@@ -297,26 +370,41 @@ def main():
     src = os.path.join(work, "source", top + ".v")
     stanl = os.path.join(work, "sta", top + "_input.v")
     sj = os.path.join(work, "sta", "input_stat.json")
+    if a.graywolf_fast:
+        # qflow copies the tech .par only when the layout one is missing or older
+        par = open(os.path.join(TECH, "osu018.par")).read()
+        with open(os.path.join(work, "layout", top + ".par"), "w") as f:
+            f.write(par + f"\n# pnr.py --graywolf-fast: annealing moves per cell divided by {a.graywolf_fast}\n"
+                    f"TWSC*fast : {a.graywolf_fast}\n")
+    steps = a.steps.split(",")
+    if a.resume and os.path.exists(jpath):
+        res = json.load(open(jpath))
+        res["steps"] = [s for s in res["steps"] if s["status"] == "ok" and s["step"] in steps]
+        steps = [s for s in steps if s not in {x["step"] for x in res["steps"]}]
+        res["graywolf_fast"] = a.graywolf_fast
+        return run_steps(a, res, work, top, steps, save)
     res = dict(netlist=os.path.abspath(a.netlist), params=a.params, qflow_tech="osu018", period_ns=a.period,
-               activity=a.activity, steps=[])
+               activity=a.activity, graywolf_fast=a.graywolf_fast, steps=[])
     t0 = time.time()
     ppa.yosys(f"read_liberty -lib {ppa.LIBERTY}\nread_verilog {os.path.abspath(a.netlist)}\n"
               f"hierarchy -top {top}\nflatten\nopt_clean -purge\nwrite_verilog -noattr {src}\n"
-              f"tee -q -o {sj} stat -json -liberty {ppa.LIBERTY}\n"
+              f"tee -q -o {sj} stat -json\n"
+              f"tee -q -o {os.path.join(work, 'sta', 'input_stat_liberty.txt')} stat -liberty {ppa.LIBERTY}\n"
               f"setundef -zero\nsplitnets -ports\nwrite_verilog -noattr -noexpr -nohex -nodec {stanl}\n",
               os.path.join(work, "log"), "flatten")
     res["flatten_seconds"] = round(time.time() - t0, 1)
     # synthesis-only figures of the same netlist: Yosys cells/area, OpenSTA without placement or wires
-    so = cell_summary(netlist_cells(stanl))
-    st = ppa.load_json(sj)["design"]
-    so["yosys_cells"] = st.get("num_cells")
-    so["yosys_area_um2"] = st.get("area")
-    so["sta"] = sta(stanl, top, a.period, a.activity, os.path.join(work, "sta", "input_ideal.log"))
-    res["synth_only"] = so
+    res["synth_only"] = synth_only(work, top)
+    res["synth_only"]["sta"] = sta(stanl, top, a.period, a.activity, os.path.join(work, "sta", "input_ideal.log"))
+    so = res["synth_only"]
     save()
     print(f"synthesis only: {so['cells']} cells, {so['cell_area_um2'] / 1e6:.3f} mm2, "
           f"Fmax {so['sta'].get('fmax_mhz')} MHz", flush=True)
-    for step in a.steps.split(","):
+    run_steps(a, res, work, top, steps, save)
+
+
+def run_steps(a, res, work, top, steps, save):
+    for step in steps:
         log = os.path.join(work, "log", f"qflow_{step}.log")
         status, dt = run_timed(["qflow", step, "-T", "osu018", top], log, a.hours * 3600, cwd=work)
         text = open(log, errors="replace").read()
