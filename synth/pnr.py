@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -44,14 +45,22 @@ def run_timed(cmd, log, timeout, cwd=None):
     """Runs cmd (at the lowest CPU priority) with its output in log; returns (status, seconds)."""
     t1 = time.time()
     status = "ok"
-    try:
-        with open(log, "w") as lf:
-            r = subprocess.run(["nice", "-n", "19"] + cmd, cwd=cwd, stdout=lf, stderr=subprocess.STDOUT,
-                               timeout=timeout)
-        if r.returncode != 0:
-            status = f"failed (exit {r.returncode})"
-    except subprocess.TimeoutExpired:
-        status = f"timed out after {timeout / 3600:.2f} h"
+    with open(log, "w") as lf:
+        # own process group: a time limit stops qflow's script and the tools it started (graywolf, qrouter)
+        p = subprocess.Popen(["nice", "-n", "19"] + cmd, cwd=cwd, stdout=lf, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+        try:
+            rc = p.wait(timeout=timeout)
+            if rc != 0:
+                status = f"failed (exit {rc})"
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGTERM)
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+            status = f"timed out after {timeout / 3600:.2f} h"
     return status, round(time.time() - t1, 1)
 
 
