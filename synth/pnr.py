@@ -292,7 +292,7 @@ def markdown(res):
     def f(x, fmt="{:,}"):
         return "n/a" if x is None else fmt.format(x)
     out = ["| step | status | wall time |", "|---|---|---|",
-           f"| flatten + synthesis-only OpenSTA (Yosys, OpenSTA) | ok | {f(res.get('flatten_seconds'), '{:.0f} s')} |"]
+           f"| flatten (Yosys) | ok | {f(res.get('flatten_seconds'), '{:.0f} s')} |"]
     for s in res["steps"]:
         out.append(f"| qflow {s['step']} | {s['status']} | {s['seconds'] / 60:.1f} min |")
     so, sy = res.get("synth_only", {}), res.get("synthesize", {})
@@ -302,8 +302,8 @@ def markdown(res):
     def pw(r):
         p = (r or {}).get("power_w")
         return None if not p else p["total"] * 1e3
-    out += ["", "| figure | synthesis only (input netlist, no placement) | after qflow synthesize (blifFanout) "
-            "| placed and routed |", "|---|---|---|---|",
+    out += ["", "| figure | synthesis only (input netlist, no placement) | after qflow synthesize "
+            "| placed / routed |", "|---|---|---|---|",
             f"| standard cells | {f(so.get('cells'))} | {f(sy.get('cells'))} | {f(pl.get('cells'))} "
             f"(+ {f(pl.get('fill_cells'))} fill) |",
             f"| flip-flops | {f(so.get('flip_flops'))} | {f(sy.get('flip_flops'))} | |",
