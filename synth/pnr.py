@@ -314,9 +314,10 @@ def markdown(res):
             f"({' x '.join(f'{x:,.0f}' for x in pl.get('die_um', []))} um) |",
             f"| core area (mm2), utilisation | | | {f(pl.get('core_area_mm2'), '{:.3f}')}, "
             f"{f(pl.get('utilisation') and pl['utilisation'] * 100, '{:.1f} %')} |",
-            f"| routed wire length | | | {f(ro.get('wire_length_mm'), '{:,.1f} mm')} "
-            f"({', '.join(f'{k} {v:,.1f}' for k, v in ro.get('wire_length_mm_by_layer', {}).items())}), "
-            f"{f(ro.get('vias'))} vias |",
+            (f"| routed wire length | | | {f(ro.get('wire_length_mm'), '{:,.1f} mm')} "
+             f"({', '.join(f'{k} {v:,.1f}' for k, v in ro.get('wire_length_mm_by_layer', {}).items())}), "
+             f"{f(ro.get('vias'))} vias |" if ro.get("wire_length_mm") is not None else
+             "| routed wire length | | | n/a (not routed) |"),
             f"| failed routes (qrouter) | | | {f(ro.get('failed_routes'))} |",
             f"| worst slack at {res.get('period_ns')} ns (OpenSTA) | {f(si.get('wns_ns'), '{:.3f} ns')} "
             f"| | {f(ws.get('wns_ns'), '{:.3f} ns')} with SPEF ({f(wo.get('wns_ns'), '{:.3f} ns')} same netlist, "
