@@ -78,17 +78,9 @@ def lef_sizes(path=LEF):
     return sizes
 
 
-def liberty_areas():
-    """Cell -> area (um2) of every liberty cell (the area may follow other attributes, as cell_footprint in
-    the buffers and inverters of OSU 0.18 um)."""
-    with open(ppa.LIBERTY) as f:
-        return {m.group(1): float(m.group(2))
-                for m in re.finditer(r"cell\s*\((\w+)\)\s*\{[^{}]*?\barea\s*:\s*([\d.]+)", f.read())}
-
-
 def netlist_cells(path):
     """Cell type -> instance count of a flat structural Verilog netlist (cells of the liberty only)."""
-    areas = liberty_areas()
+    areas = ppa.liberty_areas()
     counts = {}
     for m in re.finditer(r"(?m)^\s*(\w+)\s+\\?\S+\s*\(", open(path).read()):
         if m.group(1) in areas or FILL.match(m.group(1)):
@@ -97,7 +89,7 @@ def netlist_cells(path):
 
 
 def cell_summary(counts):
-    areas = liberty_areas()
+    areas = ppa.liberty_areas()
     logic = {t: n for t, n in counts.items() if not FILL.match(t)}
     return dict(cells=sum(logic.values()),
                 flip_flops=sum(n for t, n in logic.items() if t.startswith(("DFF", "LATCH"))),
