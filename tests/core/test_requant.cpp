@@ -72,16 +72,12 @@ TYPED_TEST(RequantTest, EqualsReferenceRequantisation) {
   std::mt19937_64 rng(5 + static_cast<uint64_t>(bits));
   int checked = 0, clamped = 0;
   for (int layer = 0; layer < 300; ++layer) {
-    const int mode = static_cast<int>(rng() % 3);
-    const int out_bits = mode == 2 ? 8 : mode == 1 ? 1 + static_cast<int>(rng() % 2) : 1 + static_cast<int>(rng() % 8);
-    const bool out_signed = mode == 0 && rng() % 2;
+    const tern::test::LegalLayer L = tern::test::draw_legal_layer(rng);
+    const int mode = L.mode, out_bits = L.out_bits;
+    const bool out_signed = L.out_signed;
     std::deque<int32_t> want;
     for (int t = 0; t < 40; ++t) {
-      int32_t q0 = draw_q(rng), q1 = draw_q(rng), q2 = draw_q(rng);
-      if (mode == 0) {  // model format: mult 1..65535, shift 0..47, bias any
-        q1 = 1 + static_cast<int32_t>(rng() % 65535);
-        q2 = static_cast<int32_t>(rng() % 48);
-      }
+      const auto [q0, q1, q2] = tern::test::draw_legal_q(rng, mode);
       const int64_t acc = draw_acc(rng, bits);
       m.acc_i = static_cast<uint32_t>(static_cast<uint64_t>(acc) & ((uint64_t{1} << bits) - 1));
       m.mode_i = static_cast<uint8_t>(mode);
@@ -97,7 +93,7 @@ TYPED_TEST(RequantTest, EqualsReferenceRequantisation) {
         ++checked;
       }
       const int32_t y = tern::requantise_q(mode, out_bits, out_signed, q0, q1, q2, acc);
-      if (mode == 0 && (y == 0 || y == (out_signed ? (1 << (out_bits - 1)) - 1 : (1 << out_bits) - 1))) ++clamped;
+      clamped += tern::test::at_clamp(y, L);
       want.push_back(y);
       sim.tick();
     }
