@@ -84,7 +84,7 @@ bench: build
 # twins, AXI adapter) and of the accelerator (incl. faults and X-state runs) in a coverage build; each
 # simulation writes $(BUILD)-cov/coverage/*.dat, merged per module (source points over all instances and
 # configurations) by the script, with the waivers of scripts/coverage_waivers.txt.
-COV_CORE := fetch writer stats mem_arb feed colseq pool requant pe rq_pool desc_check
+COV_CORE := fetch writer stats mem_arb feed colseq pool requant requant_ser pe rq_pool desc_check
 COV_TESTS := tests/decomp/test_decomp tests/decomp/test_decomp_dense8 tests/arith/test_arith \
   $(addprefix tests/core/test_,$(COV_CORE)) tests/axi/test_axi \
   tests/accel/test_accel_rtl tests/accel/test_accel_faults tests/accel/test_accel_xinit
