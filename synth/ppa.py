@@ -313,7 +313,7 @@ def classify(base):
         return "memories"
     if base.startswith("tern_decomp") or base in ("tern_dec_mux", "tern_wdecode", "tern_feed", "tern_colseq"):
         return "decompressors"
-    if (base == "tern_pe" or base.startswith(("tern_mul", "tern_mac", "tern_bitserial")) or
+    if (base in ("tern_pe", "tern_pack_tree") or base.startswith(("tern_mul", "tern_mac", "tern_bitserial")) or
             base in ("tern_dot", "tern_popcount", "tern_xnor_popcount")):
         return "mac"
     if base.startswith("tern_requant") or base == "tern_rq_pool":

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "golden/arith.hpp"
+#include "golden/core/tern_pack_tree.hpp"
 #include "golden/weights.hpp"
 
 namespace tern {
@@ -23,14 +24,11 @@ uint64_t PeModel::contribution(const PeIn& in) const {
   };
   if (pack_ == 8 && in.pack) {
     if (!in.ok) return 0;
-    int64_t sum = 0;
-    const bool binary = (in.wtype & 7) == static_cast<int>(WeightType::kBinary);
-    for (int j = 0; j < 8; ++j) {
-      const int64_t a = act_of(static_cast<uint32_t>(in.act >> (8 * j)) & 0xffu);
-      const bool nz = binary || ((in.pcodes >> (2 * j)) & 1u);
-      const bool neg = binary ? !((in.pcodes >> j) & 1u) : ((in.pcodes >> (2 * j + 1)) & 1u);
-      if (nz) sum += neg ? -a : a;
-    }
+    // a build with only one of ternary / binary decodes packed codes as that type
+    const bool has_bin = (mac_types_ >> static_cast<int>(WeightType::kBinary)) & 1u;
+    const bool has_ter = ((mac_types_ >> static_cast<int>(WeightType::kTernary)) & 1u) || !has_bin;
+    const int64_t sum = pack_tree_sum(has_ter, has_bin, (in.wtype & 7) == static_cast<int>(WeightType::kBinary),
+                                      in.xnor, in.act_signed, in.pcodes, in.act);
     return to_acc(sum);
   }
   const uint32_t byte = static_cast<uint32_t>(in.act >> (8 * (in.bsel & 7))) & 0xffu;

@@ -9,7 +9,8 @@
 // Modes: bit-parallel multiplier of the layer's weight type (types in MacTypes) on byte bsel_i;
 // SYQ: the scaled weight value times the byte; bit-serial: +-wval gated by activation bit plane_i
 // (subtract on the sign plane, neg_i); Pack = 8: eight 2-bit ternary / 1-bit binary codes times the
-// eight bytes, summed in a tree (XNOR: bytes read as +-1).
+// eight bytes (tern_pack_tree; XNOR: bytes read as +-1). A build with only one of ternary / binary in
+// MacTypes decodes packed codes as that type whatever wtype_i says (the descriptor check refuses the other).
 // Timing: acc_o (the accumulator of parity dpar_i) shows an update two cycles after its entry.
 `default_nettype none
 
@@ -124,24 +125,19 @@ module tern_pe #(
   // ---------------------------------------------------------------- packed tree
   logic [AccBits-1:0] pk;
   if (Pack == 8) begin : gen_pack
-    logic [8*10-1:0] term;
-    logic [12:0]     sum;
-    for (genvar j = 0; j < 8; j++) begin : gen_term
-      logic [9:0] a;
-      logic       nz, neg;
-      always_comb begin
-        if (xnor_i) a = act_i[j*8] ? 10'd1 : 10'h3ff;
-        else if (act_signed_i) a = {{2{act_i[j*8+7]}}, act_i[j*8+:8]};
-        else a = {2'b00, act_i[j*8+:8]};
-      end
-      assign nz  = (wtype_i == 3'(tern_pkg::WtBinary)) ? 1'b1 : pcodes_i[2*j];
-      assign neg = (wtype_i == 3'(tern_pkg::WtBinary)) ? !pcodes_i[j] : pcodes_i[2*j+1];
-      assign term[j*10+:10] = !nz ? '0 : (neg ? -a : a);
-    end
-    always_comb begin
-      sum = '0;
-      for (int j = 0; j < 8; j++) sum = sum + 13'($signed(term[j*10+:10]));
-    end
+    logic [12:0] sum;
+    // a build with only one of ternary / binary decodes packed codes as that type
+    tern_pack_tree #(
+      .Ternary(MacTypes[tern_pkg::WtTernary] || !MacTypes[tern_pkg::WtBinary]),
+      .Binary (MacTypes[tern_pkg::WtBinary])
+    ) i_tree (
+      .bin_i       (wtype_i == 3'(tern_pkg::WtBinary)),
+      .xnor_i,
+      .act_signed_i,
+      .codes_i     (pcodes_i),
+      .act_i,
+      .sum_o       (sum)
+    );
     assign pk = ok_i ? AccBits'($signed(sum)) : '0;
   end else begin : gen_no_pack
     assign pk = '0;
@@ -176,7 +172,7 @@ module tern_pe #(
   assign acc_o = acc_q[dpar_i];
 
   logic unused;
-  assign unused = ^{pcodes_i, syq_i, pack_i};
+  assign unused = ^{pcodes_i, syq_i, pack_i, code_i};
 endmodule : tern_pe
 
 `default_nettype wire

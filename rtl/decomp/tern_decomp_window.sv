@@ -71,26 +71,24 @@ module tern_decomp_window #(
   assign first_o     = load_i && (flush_i || first_q);
 
   // Ring read: bits ptr .. ptr+PeekBits-1 of {slot1, slot0}, wrapping into slot 0. A funnel built
-  // from the pointer's MSB down: stage s shifts by 2**s and only its low 2**s - 1 + PeekBits bits
-  // are used later, so synthesis keeps about (2*WordBits + PtrBits*PeekBits) muxes. (A generic `>>`
-  // becomes a full-width barrel shifter: 2.5x the LUTs in Yosys 0.23.)
-  localparam int unsigned RingBits = 2 * WordBits;
-  localparam int unsigned StBits   = WordBits + PeekBits - 1;  // stage width (upper bits unused)
-  logic [RingBits-1:0]       ring;
-  logic [PtrBits*StBits-1:0] stage;  // stage s at [s*StBits +: StBits]
-  assign ring = {slot1_q, slot0_q};
+  // from the pointer's MSB down: stage s rotates by 2**s (a constant part-select of the doubled stage
+  // above: wiring and one mux per bit) and only its low 2**s - 1 + PeekBits bits are used later, so
+  // synthesis keeps about (2*WordBits + PtrBits*PeekBits) muxes. (A generic `>>` becomes a full-width
+  // barrel shifter: 2.5x the LUTs in Yosys 0.23.) Whole-vector stages also keep Verilator's code
+  // word-wide (a bit-by-bit loop here was half of the default build's simulation time).
+  localparam int unsigned StBits = WordBits + PeekBits - 1;  // stage width (upper bits unused)
+  logic [StBits-1:0]   st;   // the stage being built
+  logic [2*StBits-1:0] dbl;  // the stage above, twice
   always_comb begin
-    for (int j = 0; j < StBits; j++) begin
-      stage[(PtrBits-1)*StBits + j] = ptr_q[PtrBits-1] ? ring[(j + WordBits) % RingBits] : ring[j];
-    end
+    // top stage: the ring {slot1, slot0} or the ring rotated by WordBits
+    st  = ptr_q[PtrBits-1] ? StBits'({slot0_q, slot1_q}) : StBits'({slot1_q, slot0_q});
+    dbl = '0;
     for (int s = PtrBits - 2; s >= 0; s--) begin
-      for (int j = 0; j < StBits; j++) begin
-        stage[s*StBits + j] = ptr_q[s] ? stage[(s+1)*StBits + (j + (1 << s)) % StBits]
-                                       : stage[(s+1)*StBits + j];
-      end
+      dbl = {2{st}};
+      if (ptr_q[s]) st = dbl[(1 << s) +: StBits];
     end
   end
-  assign peek_o = stage[PeekBits-1:0];
+  assign peek_o = st[PeekBits-1:0];
 
   always_comb begin
     valid_d    = valid_q;

@@ -1,7 +1,8 @@
 // tern_pe against its C++ twin golden/core/tern_pe every cycle under random entries (every weight type with
 // legal codes, SYQ, bit-serial planes, packed ternary / binary / XNOR words, padding, first / shift / parity
-// control), on a full build and a small one; and the contract for plain entries: after a run of entries the
-// accumulator holds the dot product of the reference arithmetic (golden/arith product()).
+// control), on a full build, a small one and two packed builds with one narrow type; and the contract: after a
+// run of plain or packed entries the accumulator holds the dot product of the reference arithmetic
+// (golden/arith product(), golden/weights decode_weight()).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -22,7 +23,7 @@ using tern::WeightType;
 
 template <class Cfg>
 class PeTest : public ::testing::Test {};
-using Configs = ::testing::Types<Vpe_full_cfg, Vpe_small_cfg>;
+using Configs = ::testing::Types<Vpe_full_cfg, Vpe_small_cfg, Vpe_pk_bin_cfg, Vpe_pk_ter_cfg>;
 TYPED_TEST_SUITE(PeTest, Configs);
 
 // A legal code of weight type t (what a decompressor emits), or any byte for an out-of-range type.
@@ -55,6 +56,18 @@ void drive(M& m, const PeIn& in) {
   m.bsel_i = static_cast<uint8_t>(in.bsel);
   m.ok_i = in.ok;
   m.dpar_i = in.dpar;
+}
+
+// Ends a run of entries (no entry for two cycles) and reads the run's accumulator (parity in.par) as a signed value.
+template <class Cfg, class S>
+int64_t drain_acc(S& sim, PeIn in) {
+  in.en = false;
+  in.dpar = in.par;
+  drive(sim.model(), in);
+  sim.tick();
+  sim.tick();
+  sim.settle();
+  return tern::wrap_signed(static_cast<int64_t>(sim.model().acc_o), static_cast<int>(Cfg::AccBits));
 }
 
 template <class Cfg>
@@ -128,7 +141,7 @@ TYPED_TEST(PeTest, AccumulatesTheReferenceDotProduct) {
   int checked = 0;
   for (int value = 0; value < 400; ++value) {
     int t = static_cast<int>(rng() % tern::kWeightTypeCount);
-    if (!((Cfg::MacTypes >> t) & 1)) t = 0;
+    while (!((Cfg::MacTypes >> t) & 1)) t = (t + 1) % tern::kWeightTypeCount;
     const auto wt = static_cast<WeightType>(t);
     PeIn in;
     in.wtype = t;
@@ -150,16 +163,56 @@ TYPED_TEST(PeTest, AccumulatesTheReferenceDotProduct) {
       drive(m, in);
       sim.tick();
     }
-    in.en = false;
-    drive(m, in);
-    sim.tick();
-    sim.tick();
-    sim.settle();
-    ASSERT_EQ(tern::wrap_signed(static_cast<int64_t>(m.acc_o), static_cast<int>(Cfg::AccBits)), want)
-        << Cfg::kName << " value " << value << " type " << tern::to_string(wt);
+    ASSERT_EQ(drain_acc<Cfg>(sim, in), want) << Cfg::kName << " value " << value << " type " << tern::to_string(wt);
     ++checked;
   }
   EXPECT_EQ(checked, 400);
+}
+
+// Packed entries (Pack 8 builds) of each narrow type the build has: eight codes times the eight activation bytes
+// per entry, summed over a run of entries, equal the reference dot product (XNOR: bytes read as -1 / +1).
+TYPED_TEST(PeTest, PackedEntriesAccumulateTheReferenceDotProduct) {
+  using Cfg = TypeParam;
+  if (Cfg::Pack != 8) GTEST_SKIP() << "no packed tree in " << Cfg::kName;
+  tern::tb::Sim<typename Cfg::Model> sim(std::string(Cfg::kName) + "_packed");
+  auto& m = sim.model();
+  std::mt19937_64 rng(11);
+  int checked = 0;
+  for (const WeightType wt : {WeightType::kTernary, WeightType::kBinary}) {
+    if (!((Cfg::MacTypes >> static_cast<int>(wt)) & 1)) continue;
+    const int bits = wt == WeightType::kBinary ? 1 : 2;
+    for (int value = 0; value < 300; ++value) {
+      PeIn in;
+      in.pack = true;
+      in.wtype = static_cast<int>(wt);
+      in.xnor = wt == WeightType::kBinary && rng() % 3 == 0;
+      in.act_signed = in.xnor || rng() % 2;
+      in.par = rng() % 2;
+      in.dpar = in.par;
+      const int n = 1 + static_cast<int>(rng() % 30);
+      int64_t want = 0;
+      for (int k = 0; k < n; ++k) {
+        in.en = true;
+        in.first = k == 0;
+        in.ok = true;
+        in.act = rng();
+        in.pcodes = 0;
+        for (int j = 0; j < 8; ++j) {
+          const uint32_t code = legal_code(rng, static_cast<int>(wt));
+          in.pcodes = static_cast<uint16_t>(in.pcodes | (code << (bits * j)));
+          const uint32_t byte = static_cast<uint32_t>(in.act >> (8 * j)) & 0xffu;
+          const int64_t a = in.xnor ? ((byte & 1u) ? 1 : -1) : tern::act_value(byte, 8, in.act_signed);
+          want += tern::decode_weight(wt, code, 8).value() * a;
+        }
+        drive(m, in);
+        sim.tick();
+      }
+      ASSERT_EQ(drain_acc<Cfg>(sim, in), want)
+          << Cfg::kName << " value " << value << " type " << tern::to_string(wt) << " xnor " << in.xnor;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 300);
 }
 
 }  // namespace
